@@ -1,0 +1,2 @@
+//! C ABI for panicqr. Placeholder: being written.
+#![no_std]
