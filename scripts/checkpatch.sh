@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# Runs Linux 6.12's scripts/checkpatch.pl on whole files, the way a kernel
+# maintainer would check new source files.
+#
+# Usage: scripts/checkpatch.sh [--strict] FILE...
+#
+# Fails (exit 1) when checkpatch reports any ERROR or WARNING in any file;
+# `--strict` (or env PANICQR_CHECKPATCH_STRICT=1) also fails on its CHECK
+# notes. Extra checkpatch options can be given in env
+# PANICQR_CHECKPATCH_OPTS, e.g. "--ignore FILE_PATH_CHANGES".
+#
+# checkpatch comes from the tree that scripts/linux-source.sh extracts into
+# the cache (`$PANICQR_CACHE`, by default `~/.cache/panicqr`).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+
+strict=()
+if [ "${PANICQR_CHECKPATCH_STRICT:-0}" = 1 ]; then
+	strict=(--strict)
+fi
+files=()
+for arg in "$@"; do
+	case "$arg" in
+	--strict) strict=(--strict) ;;
+	-h | --help)
+		sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	-*)
+		echo "checkpatch.sh: unknown option: $arg" >&2
+		exit 2
+		;;
+	*) files+=("$arg") ;;
+	esac
+done
+if [ "${#files[@]}" = 0 ]; then
+	echo "usage: scripts/checkpatch.sh [--strict] FILE..." >&2
+	exit 2
+fi
+
+if ! perl -MTerm::ANSIColor -MEncode -e 1 2>/dev/null; then
+	echo "checkpatch.sh: installing perl" >&2
+	as_root=()
+	[ "$(id -u)" = 0 ] || as_root=(sudo -n)
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq perl >&2
+fi
+
+tree="$("$here/linux-source.sh")"
+checkpatch="$tree/scripts/checkpatch.pl"
+
+# shellcheck disable=SC2086 # PANICQR_CHECKPATCH_OPTS is a list of options.
+perl "$checkpatch" --no-tree --file --color=never --show-types --summary-file \
+	"${strict[@]}" ${PANICQR_CHECKPATCH_OPTS:-} "${files[@]}"
