@@ -10,16 +10,27 @@
 #[cfg(test)]
 extern crate std;
 
+mod bits;
 pub mod code;
+mod codewords;
 pub mod deflate;
+mod encode;
 mod error;
 pub mod layout;
-pub mod mask;
+mod mask;
+mod matrix;
 pub mod paint;
 pub mod payload;
+mod reed_solomon;
+pub mod segment;
 pub mod version;
 
 pub use code::{Polarity, QrCode};
+pub use encode::{
+    encode_binary, encode_codewords, encode_panic_url, encode_segments, encode_text,
+    panic_url_capacity, DataCodewords, Options,
+};
 pub use error::Error;
 pub use mask::Mask;
+pub use segment::{Mode, Segment};
 pub use version::{image_len, scratch_len, Ecc, Version};

@@ -115,12 +115,11 @@ impl Version {
             (v * 4 + count * 2 + 1) / (count * 2 - 2) * 2
         };
         positions[0] = 6;
-        let mut i = count - 1;
-        let mut position = self.width() as usize - 7;
-        while i >= 1 {
-            positions[i] = position as u8;
-            position -= step;
-            i -= 1;
+        let last = self.width() as usize - 7;
+        let mut i = 1;
+        while i < count {
+            positions[i] = (last - (count - 1 - i) * step) as u8;
+            i += 1;
         }
         (positions, count)
     }

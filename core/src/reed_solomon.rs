@@ -1,0 +1,224 @@
+//! Reed-Solomon error correction over GF(256) with the QR polynomial
+//! x^8 + x^4 + x^3 + x^2 + 1, table driven.
+
+use crate::version::{Ecc, Version};
+
+/// α^i for i in 0..510, so that a sum of two logarithms needs no reduction.
+const EXP: [u8; 512] = {
+    let mut table = [0u8; 512];
+    let mut value: u32 = 1;
+    let mut i = 0;
+    while i < 512 {
+        table[i] = value as u8;
+        value <<= 1;
+        if value & 0x100 != 0 {
+            value ^= 0x11d;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// log_α(i) for i in 1..256; `LOG[0]` is unused.
+const LOG: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 255 {
+        table[EXP[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The most error correction codewords any block has.
+pub(crate) const MAX_DEGREE: usize = 30;
+
+/// The generator polynomial of a degree, as the logarithms of its
+/// coefficients after the leading 1, highest power first.
+pub(crate) struct Generator {
+    log_coefficients: [u8; MAX_DEGREE],
+    degree: usize,
+}
+
+impl Generator {
+    /// Returns the product of (x - α^i) for i in 0..degree. `degree` is at
+    /// most [`MAX_DEGREE`].
+    pub(crate) fn new(degree: usize) -> Generator {
+        let degree = degree.min(MAX_DEGREE);
+        // Coefficients after the leading 1, highest power first.
+        let mut coefficients = [0u8; MAX_DEGREE];
+        if let Some(last) = coefficients.get_mut(degree.wrapping_sub(1)) {
+            *last = 1;
+        }
+        let mut root: u8 = 1;
+        for _ in 0..degree {
+            for j in 0..degree {
+                let next = coefficients.get(j + 1).copied().unwrap_or(0);
+                let next = if j + 1 < degree { next } else { 0 };
+                coefficients[j] = multiply(coefficients[j], root) ^ next;
+            }
+            root = multiply(root, 2);
+        }
+        let mut log_coefficients = [0u8; MAX_DEGREE];
+        for (log, &c) in log_coefficients.iter_mut().zip(&coefficients) {
+            *log = LOG[usize::from(c)];
+        }
+        Generator {
+            log_coefficients,
+            degree,
+        }
+    }
+
+    /// Writes the remainder of `data` · x^degree divided by the generator
+    /// into `remainder`, whose length is the degree.
+    pub(crate) fn remainder(&self, data: &[u8], remainder: &mut [u8]) {
+        let mut state = [0u8; MAX_DEGREE];
+        let degree = self.degree;
+        let logs = &self.log_coefficients[..degree];
+        for &byte in data {
+            let factor = byte ^ state[0];
+            state.copy_within(1.., 0);
+            state[MAX_DEGREE - 1] = 0;
+            if factor != 0 {
+                let log_factor = usize::from(LOG[usize::from(factor)]);
+                for (s, &log) in state.iter_mut().zip(logs) {
+                    *s ^= EXP[log_factor + usize::from(log)];
+                }
+            }
+        }
+        for (out, &s) in remainder.iter_mut().zip(&state) {
+            *out = s;
+        }
+    }
+}
+
+/// Returns the product of two field elements.
+pub(crate) const fn multiply(x: u8, y: u8) -> u8 {
+    if x == 0 || y == 0 {
+        0
+    } else {
+        EXP[LOG[x as usize] as usize + LOG[y as usize] as usize]
+    }
+}
+
+/// The block structure of a version and level.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Blocks {
+    /// Blocks in all.
+    pub(crate) count: usize,
+    /// Blocks with the shorter data length; they come first.
+    pub(crate) short_count: usize,
+    /// Data codewords in a short block; long blocks have one more.
+    pub(crate) short_data: usize,
+    /// Error correction codewords in each block.
+    pub(crate) ecc_len: usize,
+    /// Data codewords in all blocks.
+    pub(crate) data_len: usize,
+}
+
+impl Blocks {
+    pub(crate) fn new(version: Version, ecc: Ecc) -> Blocks {
+        let count = version.error_correction_blocks(ecc);
+        let ecc_len = version.ecc_codewords_per_block(ecc);
+        let total = version.total_codewords();
+        let short_count = count - total % count;
+        let short_data = total / count - ecc_len;
+        Blocks {
+            count,
+            short_count,
+            short_data,
+            ecc_len,
+            data_len: version.data_codewords(ecc),
+        }
+    }
+
+    /// Returns where block `block`'s data starts in the data codewords.
+    pub(crate) fn data_start(&self, block: usize) -> usize {
+        block * self.short_data + block.saturating_sub(self.short_count)
+    }
+
+    /// Returns the data length of block `block`.
+    pub(crate) fn data_len_of(&self, block: usize) -> usize {
+        self.short_data + usize::from(block >= self.short_count)
+    }
+}
+
+/// Computes the error correction codewords of every block. `codewords` holds
+/// the data codewords in its first `blocks.data_len` bytes; the error
+/// correction codewords of block 0, 1, … follow them, each `ecc_len` long.
+pub(crate) fn add_error_correction(codewords: &mut [u8], blocks: &Blocks) {
+    let generator = Generator::new(blocks.ecc_len);
+    let (data, ecc) = codewords.split_at_mut(blocks.data_len.min(codewords.len()));
+    let mut ecc_blocks = ecc.chunks_mut(blocks.ecc_len.max(1));
+    for block in 0..blocks.count {
+        let start = blocks.data_start(block);
+        let block_data = data.get(start..start + blocks.data_len_of(block));
+        if let (Some(block_data), Some(out)) = (block_data, ecc_blocks.next()) {
+            generator.remainder(block_data, out);
+        }
+    }
+}
+
+/// Returns the codeword at position `index` of the interleaved sequence that
+/// is placed in the matrix.
+#[cfg(test)]
+pub(crate) fn interleaved(codewords: &[u8], blocks: &Blocks, index: usize) -> u8 {
+    let interleaved_data = blocks.short_data * blocks.count + (blocks.count - blocks.short_count);
+    let offset = if index < blocks.short_data * blocks.count {
+        let (row, block) = (index / blocks.count, index % blocks.count);
+        blocks.data_start(block) + row
+    } else if index < interleaved_data {
+        let block = blocks.short_count + (index - blocks.short_data * blocks.count);
+        blocks.data_start(block) + blocks.short_data
+    } else {
+        let k = index - interleaved_data;
+        let (row, block) = (k / blocks.count, k % blocks.count);
+        blocks.data_len + block * blocks.ecc_len + row
+    };
+    codewords.get(offset).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_tables() {
+        assert_eq!(EXP[8], 0x1d);
+        assert_eq!(EXP[255], 1);
+        assert_eq!(multiply(2, 0x80), 0x1d);
+        for x in 1..=255u8 {
+            assert_eq!(EXP[usize::from(LOG[usize::from(x)])], x);
+        }
+    }
+
+    #[test]
+    fn generator_matches_linux_table_for_degree_7() {
+        // Linux's drm_panic_qr.rs P7, the coefficients after the leading 1.
+        let generator = Generator::new(7);
+        let mut coefficients = [0u8; 7];
+        for (c, &log) in coefficients.iter_mut().zip(&generator.log_coefficients) {
+            *c = EXP[usize::from(log)];
+        }
+        assert_eq!(coefficients, [127, 122, 154, 164, 11, 68, 117]);
+        assert_eq!(
+            generator.log_coefficients[..7],
+            [87, 229, 146, 149, 238, 102, 21]
+        );
+    }
+
+    #[test]
+    fn remainder_known_vector() {
+        // ISO/IEC 18004 Annex I: "01234567" at 1-M; data and the 10 ECC codewords.
+        let data = [
+            0x10, 0x20, 0x0c, 0x56, 0x61, 0x80, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11, 0xec, 0x11,
+            0xec, 0x11,
+        ];
+        let mut remainder = [0u8; 10];
+        Generator::new(10).remainder(&data, &mut remainder);
+        assert_eq!(
+            remainder,
+            [0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55]
+        );
+    }
+}
