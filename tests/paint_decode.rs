@@ -1,14 +1,14 @@
 //! Paints real QR codes in every pixel format, reads the framebuffer back as
 //! grey levels and decodes it with `rqrr`: the payload must come back exactly.
 //!
-//! The codes come from `qrcodegen-no-heap`, laid out by `panicqr::layout` and
-//! painted by `panicqr::paint`, so this checks the layout, the colour
-//! conversion, the byte order and the painter together, the way a phone
-//! would see the screen.
+//! The codes come from `panicqr`'s own encoder and from `qrcodegen-no-heap`,
+//! are laid out by `panicqr::layout` and painted by `panicqr::paint`, so this
+//! checks the layout, the colour conversion, the byte order and the painter
+//! together, the way a phone would see the screen.
 
 use panicqr::layout::{place, plan, Policy, Screen};
 use panicqr::paint::{fill, paint_canvas, Palette, PixelFormat};
-use panicqr::{Ecc, Mask, Polarity, QrCode, Version};
+use panicqr::{encode_binary, scratch_len, Ecc, Mask, Options, Polarity, QrCode, Version};
 use qrcodegen_no_heap as qrcodegen;
 
 /// Reads one pixel back to 8-bit red, green and blue, independently of the
@@ -39,8 +39,49 @@ fn rgb(format: PixelFormat, bytes: &[u8]) -> [u32; 3] {
     })
 }
 
+/// The encoder under the painter.
+#[derive(Clone, Copy, Debug)]
+enum Encoder {
+    Panicqr,
+    Qrcodegen,
+}
+
+/// Encodes `data` into `image` and returns what [`QrCode::from_image`] needs
+/// besides.
+fn encode(
+    encoder: Encoder,
+    data: &[u8],
+    max_version: Version,
+    polarity: Polarity,
+    image: &mut [u8],
+) -> (Version, Ecc, Mask) {
+    match encoder {
+        Encoder::Panicqr => {
+            let options = Options {
+                max_version,
+                polarity,
+                ..Options::default()
+            };
+            let mut scratch = vec![0u8; scratch_len(Version::MAX)];
+            let code = encode_binary(data, &options, &mut scratch, image)
+                .expect("payload fits the planned version");
+            (code.version(), code.ecc(), code.mask())
+        }
+        Encoder::Qrcodegen => (
+            encode_qrcodegen(data, max_version, polarity, image),
+            Ecc::Low,
+            Mask::new(0).unwrap(),
+        ),
+    }
+}
+
 /// Encodes `data` with qrcodegen into a `panicqr` image buffer.
-fn encode(data: &[u8], max_version: Version, polarity: Polarity, image: &mut [u8]) -> Version {
+fn encode_qrcodegen(
+    data: &[u8],
+    max_version: Version,
+    polarity: Polarity,
+    image: &mut [u8],
+) -> Version {
     let mut temp = vec![0u8; qrcodegen::Version::MAX.buffer_len()];
     let mut out = vec![0u8; qrcodegen::Version::MAX.buffer_len()];
     temp[..data.len()].copy_from_slice(data);
@@ -81,7 +122,13 @@ fn payload(len: usize, seed: u32) -> Vec<u8> {
 
 /// Paints `data` on a `width` × `height` screen in every format and decodes
 /// each framebuffer.
-fn round_trip(width: u32, height: u32, data: &[u8], polarity: Polarity, colours: &[(u32, u32)]) {
+fn round_trip(
+    encoder: Encoder,
+    (width, height): (u32, u32),
+    data: &[u8],
+    polarity: Polarity,
+    colours: &[(u32, u32)],
+) {
     let screen = Screen {
         width,
         height,
@@ -93,9 +140,9 @@ fn round_trip(width: u32, height: u32, data: &[u8], polarity: Polarity, colours:
     let policy = Policy::DEFAULT;
     let plan = plan(&screen, &policy).expect("the screen holds a code");
     let mut image = vec![0u8; panicqr::image_len(Version::MAX)];
-    let version = encode(data, plan.version, polarity, &mut image);
-    let code =
-        QrCode::from_image(version, Ecc::Low, Mask::new(0).unwrap(), polarity, &image).unwrap();
+    let (version, ecc, mask) = encode(encoder, data, plan.version, polarity, &mut image);
+    assert!(version <= plan.version);
+    let code = QrCode::from_image(version, ecc, mask, polarity, &image).unwrap();
     let geometry = place(&screen, &policy, u32::from(version.width())).unwrap();
     assert!(geometry.scale >= plan.geometry.scale);
 
@@ -124,14 +171,14 @@ fn round_trip(width: u32, height: u32, data: &[u8], polarity: Polarity, colours:
             assert_eq!(
                 grids.len(),
                 1,
-                "{format:?} {width}×{height} V{}",
+                "{encoder:?} {format:?} {width}×{height} V{}",
                 version.number()
             );
             let mut decoded = Vec::new();
             grids[0]
                 .decode_to(&mut decoded)
                 .unwrap_or_else(|e| panic!("{format:?}: {e:?}"));
-            assert_eq!(decoded, data, "{format:?} {width}×{height}");
+            assert_eq!(decoded, data, "{encoder:?} {format:?} {width}×{height}");
         }
     }
 }
@@ -146,20 +193,23 @@ const SWAP_CHECK: (u32, u32) = (0x0000_80ff, 0x00ff_4000);
 
 #[test]
 fn small_codes_decode_in_every_format() {
-    round_trip(
-        400,
-        300,
-        &payload(17, 1),
-        Polarity::DarkIsSet,
-        &[LINUX, SWAP_CHECK],
-    );
-    round_trip(
-        400,
-        300,
-        &payload(200, 2),
-        Polarity::LightIsSet,
-        &[LINUX, SWAP_CHECK],
-    );
+    for encoder in [Encoder::Panicqr, Encoder::Qrcodegen] {
+        let colours = [LINUX, SWAP_CHECK];
+        round_trip(
+            encoder,
+            (400, 300),
+            &payload(17, 1),
+            Polarity::DarkIsSet,
+            &colours,
+        );
+        round_trip(
+            encoder,
+            (400, 300),
+            &payload(200, 2),
+            Polarity::LightIsSet,
+            &colours,
+        );
+    }
 }
 
 #[test]
@@ -180,11 +230,14 @@ fn the_largest_code_a_screen_holds_decodes_in_every_format() {
     assert_eq!(screen_plan.version, Version::MAX);
     // Byte mode: 4 mode bits and 16 count bits before the data.
     let capacity = (screen_plan.data_bits - 20) / 8;
-    round_trip(
-        640,
-        480,
-        &payload(capacity, 3),
-        Polarity::LightIsSet,
-        &[SWAP_CHECK],
-    );
+    for encoder in [Encoder::Panicqr, Encoder::Qrcodegen] {
+        let data = payload(capacity, 3);
+        round_trip(
+            encoder,
+            (640, 480),
+            &data,
+            Polarity::LightIsSet,
+            &[SWAP_CHECK],
+        );
+    }
 }
