@@ -1,0 +1,321 @@
+//! The panic payload benchmark: log bytes carried by a QR code, ours against
+//! Linux's, the speed of fitting a 16 KB log, and the memory used.
+//!
+//! Run with `cargo bench --bench payload`. Environment:
+//!
+//! - `PANICQR_CORPUS`: the folder of `*.log` files (default
+//!   `../shared/corpus` next to the repository);
+//! - `PANICQR_PART`: `even` or `odd` keeps every other log, by name, as
+//!   `scripts/build-dictionary.py --part` does, to measure on held-out logs;
+//! - `PANICQR_DICT`: a dictionary file to use instead of the built-in one
+//!   (for example one built from the other part).
+
+use std::ffi::{c_int, c_void};
+
+/// Linux's settings on classic zlib: level 6, window bits 12, memLevel 4.
+mod linux_zlib {
+    use super::*;
+    use libz_sys as z;
+    use std::alloc::{alloc_zeroed, dealloc, Layout};
+
+    const HEADER: usize = 16;
+
+    unsafe extern "C" fn zalloc(_: *mut c_void, items: z::uInt, size: z::uInt) -> *mut c_void {
+        let n = items as usize * size as usize + HEADER;
+        let Ok(layout) = Layout::from_size_align(n, HEADER) else {
+            return std::ptr::null_mut();
+        };
+        // SAFETY: the layout has a non-zero size.
+        let base = unsafe { alloc_zeroed(layout) };
+        if base.is_null() {
+            return base.cast();
+        }
+        // SAFETY: `base` is valid for `n >= HEADER` bytes and aligned for usize.
+        unsafe {
+            base.cast::<usize>().write(n);
+            base.add(HEADER).cast()
+        }
+    }
+
+    unsafe extern "C" fn zfree(_: *mut c_void, ptr: *mut c_void) {
+        if ptr.is_null() {
+            return;
+        }
+        // SAFETY: `ptr` came from `zalloc`, which put the size HEADER bytes before it.
+        unsafe {
+            let base = ptr.cast::<u8>().sub(HEADER);
+            let n = base.cast::<usize>().read();
+            dealloc(base, Layout::from_size_align_unchecked(n, HEADER));
+        }
+    }
+
+    /// Compresses `input` as Linux's panic handler does and returns the
+    /// stream length (the output is written to `out`).
+    pub fn compress(input: &[u8], out: &mut [u8]) -> usize {
+        let mut strm = z::z_stream {
+            next_in: input.as_ptr() as *mut u8,
+            avail_in: input.len() as z::uInt,
+            total_in: 0,
+            next_out: out.as_mut_ptr(),
+            avail_out: out.len() as z::uInt,
+            total_out: 0,
+            msg: std::ptr::null_mut(),
+            state: std::ptr::null_mut(),
+            zalloc,
+            zfree,
+            opaque: std::ptr::null_mut(),
+            data_type: 0,
+            adler: 0,
+            reserved: 0,
+        };
+        // SAFETY: `strm` is initialised, its buffers outlive the calls, and
+        // deflateEnd frees what deflateInit2_ allocated.
+        unsafe {
+            let rc = z::deflateInit2_(
+                &mut strm,
+                6,
+                z::Z_DEFLATED,
+                12,
+                4,
+                z::Z_DEFAULT_STRATEGY,
+                z::zlibVersion(),
+                std::mem::size_of::<z::z_stream>() as c_int,
+            );
+            assert_eq!(rc, z::Z_OK);
+            let rc = z::deflate(&mut strm, z::Z_FINISH);
+            assert_eq!(rc, z::Z_STREAM_END, "output buffer too small");
+            z::deflateEnd(&mut strm);
+        }
+        strm.total_out as usize
+    }
+}
+
+use miniz_oxide::deflate::compress_to_vec_zlib;
+use panicqr::deflate::WORKSPACE_LEN;
+use panicqr::payload::{fit_compressed, KMSG_DICTIONARY};
+use panicqr::{panic_url_capacity, Ecc, Version};
+use std::time::{Duration, Instant};
+
+const URL_LEN: usize = 48;
+const VERSIONS: [u8; 4] = [10, 20, 30, 40];
+
+/// Linux's `drm_panic_qr_max_data_size` for a URL.
+fn linux_max_data_size(version: u8, url_len: usize) -> usize {
+    let max_data = Version::new(version).unwrap().data_codewords(Ecc::Low);
+    if url_len + 5 >= max_data {
+        0
+    } else {
+        (max_data - url_len - 5) * 39 / 40
+    }
+}
+
+/// The longest line tail of at most `size` bytes, as `kmsg_dump_get_buffer`
+/// fills Linux's buffer.
+fn kmsg_dump(log: &[u8], size: usize) -> &[u8] {
+    let start = panicqr::payload::fit_raw(log, size).tail_start;
+    &log[start..]
+}
+
+/// Linux's retry loop: compress, and drop the first line while it does not
+/// fit. Returns (bytes carried, compressions).
+fn linux_loop(log: &[u8], max: usize, compress: &mut dyn FnMut(&[u8]) -> usize) -> (usize, usize) {
+    let mut kmsg = log;
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        if compress(kmsg) <= max {
+            return (kmsg.len(), runs);
+        }
+        match kmsg.iter().position(|&b| b == b'\n') {
+            Some(i) if i + 1 < kmsg.len() => kmsg = &kmsg[i + 1..],
+            _ => return (0, runs),
+        }
+    }
+}
+
+/// Linux's panic handler at `version` with a `URL_LEN`-byte URL: bytes carried.
+fn linux_carried(log: &[u8], version: u8, zout: &mut [u8]) -> usize {
+    let max = linux_max_data_size(version, URL_LEN);
+    // QR_BUFFER1_SIZE = 3 * 2956.
+    let kmsg = kmsg_dump(log, (3 * max).min(3 * 2956));
+    linux_loop(kmsg, max, &mut |k| linux_zlib::compress(k, zout)).0
+}
+
+/// Ours at `version`: bytes carried, with the exact capacity.
+fn ours_carried(
+    log: &[u8],
+    version: u8,
+    dict: Option<&[u8]>,
+    ws: &mut [u8],
+    out: &mut [u8],
+) -> usize {
+    let url_len = URL_LEN + if dict.is_some() { b"&d=1".len() } else { 0 };
+    let capacity = panic_url_capacity(Version::new(version).unwrap(), Ecc::Low, url_len);
+    match fit_compressed(log, dict, ws, &mut out[..capacity]) {
+        Ok(fit) => log.len() - fit.tail_start,
+        Err(_) => 0,
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn time<F: FnMut()>(mut f: F) -> Duration {
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < Duration::from_millis(1500) && times.len() < 200) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed());
+    }
+    median(times)
+}
+
+fn main() {
+    let corpus = std::env::var("PANICQR_CORPUS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_owned());
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .expect("corpus folder")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".log"))
+        .collect();
+    names.sort();
+    let part = std::env::var("PANICQR_PART").unwrap_or_default();
+    let names: Vec<String> = match part.as_str() {
+        "even" => names.into_iter().step_by(2).collect(),
+        "odd" => names.into_iter().skip(1).step_by(2).collect(),
+        _ => names,
+    };
+    let dict_owned = std::env::var("PANICQR_DICT")
+        .ok()
+        .map(|p| std::fs::read(p).expect("dictionary"));
+    let dict: &[u8] = dict_owned.as_deref().unwrap_or(KMSG_DICTIONARY);
+    println!(
+        "logs: {} ({}), dictionary: {} ({} bytes)",
+        names.len(),
+        if part.is_empty() { "all" } else { &part },
+        std::env::var("PANICQR_DICT").unwrap_or_else(|_| "built-in kmsg-1".into()),
+        dict.len()
+    );
+
+    let mut ws = vec![0u8; WORKSPACE_LEN];
+    let mut out = vec![0u8; 4096];
+    let mut zout = vec![0u8; 1 << 16];
+
+    // ----- Capacity table -----
+    println!("\nLog bytes carried with a {URL_LEN}-byte URL at level L: Linux (zlib 6/12/4, 39/40 estimate) / ours without dictionary / ours with the dictionary allowed (the better of with and without, as encode_kmsg does)");
+    print!("{:52} {:>6}", "log", "bytes");
+    for v in VERSIONS {
+        print!(" | {:>18}", format!("V{v}"));
+    }
+    println!(" | smallest V for the whole log: Linux / ours / dict");
+    let mut sums = [[0usize; 3]; 4];
+    let mut ratio_sums = [[0f64; 2]; 4];
+    let mut never_fewer = true;
+    let mut smallest_sums = [0usize; 3];
+    for name in &names {
+        let log = std::fs::read(format!("{corpus}/{name}")).unwrap();
+        print!("{:52} {:>6}", &name[..name.len().min(52)], log.len());
+        for (i, v) in VERSIONS.into_iter().enumerate() {
+            let linux = linux_carried(&log, v, &mut zout);
+            let ours = ours_carried(&log, v, None, &mut ws, &mut out);
+            // As `encode_kmsg` does with the dictionary allowed: the better
+            // of the two.
+            let with = ours_carried(&log, v, Some(dict), &mut ws, &mut out).max(ours);
+            print!(" | {linux:>5} {ours:>5} {with:>6}");
+            sums[i][0] += linux;
+            sums[i][1] += ours;
+            sums[i][2] += with;
+            ratio_sums[i][0] += ours as f64 / linux.max(1) as f64;
+            ratio_sums[i][1] += with as f64 / linux.max(1) as f64;
+            never_fewer &= ours >= linux && with >= linux;
+        }
+        let smallest =
+            |f: &mut dyn FnMut(u8) -> usize| (1..=40).find(|&v| f(v) == log.len()).unwrap_or(0);
+        let sl = smallest(&mut |v| linux_carried(&log, v, &mut zout));
+        let so = smallest(&mut |v| ours_carried(&log, v, None, &mut ws, &mut out));
+        let sd = smallest(&mut |v| {
+            let plain = ours_carried(&log, v, None, &mut ws, &mut out);
+            ours_carried(&log, v, Some(dict), &mut ws, &mut out).max(plain)
+        });
+        smallest_sums[0] += usize::from(sl);
+        smallest_sums[1] += usize::from(so);
+        smallest_sums[2] += usize::from(sd);
+        println!(" | {sl:>2} / {so:>2} / {sd:>2}");
+    }
+    let n = names.len() as f64;
+    println!(
+        "\nAverages over {} logs (0 = does not fit V40):",
+        names.len()
+    );
+    for (i, v) in VERSIONS.into_iter().enumerate() {
+        let [l, o, d] = sums[i];
+        println!(
+            "  V{v}-L: Linux {:7.1}  ours {:7.1} ({:.3}x, mean ratio {:.3}x)  with dictionary {:7.1} ({:.3}x, mean ratio {:.3}x)",
+            l as f64 / n,
+            o as f64 / n,
+            o as f64 / l as f64,
+            ratio_sums[i][0] / n,
+            d as f64 / n,
+            d as f64 / l as f64,
+            ratio_sums[i][1] / n,
+        );
+    }
+    println!(
+        "  smallest version for the whole log, mean: Linux {:.2}  ours {:.2}  with dictionary {:.2}",
+        smallest_sums[0] as f64 / n,
+        smallest_sums[1] as f64 / n,
+        smallest_sums[2] as f64 / n
+    );
+    println!("  never fewer bytes than Linux: {never_fewer}");
+
+    // ----- Speed -----
+    let speed_log = format!("{corpus}/12-arm64-pine64-full-boot-vfs-root-panic.log");
+    if let Ok(log) = std::fs::read(&speed_log) {
+        println!(
+            "\nFitting 12-arm64-pine64-full-boot-vfs-root-panic.log ({} bytes), median of repeated runs:",
+            log.len()
+        );
+        for v in [10u8, 20, 40] {
+            let max = linux_max_data_size(v, URL_LEN);
+            let capacity = panic_url_capacity(Version::new(v).unwrap(), Ecc::Low, URL_LEN);
+            let mut runs = (0, 0, 0, 0);
+            let t_miniz = time(|| {
+                runs.0 = linux_loop(&log, max, &mut |k| compress_to_vec_zlib(k, 6).len()).1;
+            });
+            let t_zlib = time(|| {
+                runs.1 = linux_loop(&log, max, &mut |k| linux_zlib::compress(k, &mut zout)).1;
+            });
+            let t_ours = time(|| {
+                runs.2 = fit_compressed(&log, None, &mut ws, &mut out[..capacity])
+                    .unwrap()
+                    .compressions;
+            });
+            let t_dict = time(|| {
+                runs.3 = fit_compressed(&log, Some(dict), &mut ws, &mut out[..capacity - 3])
+                    .unwrap()
+                    .compressions;
+            });
+            println!(
+                "  V{v}-L: Linux loop with miniz_oxide 6: {:>9.3?} ({} compressions); with zlib 6/12/4: {:>9.3?} ({}); ours: {:>9.3?} ({}, {:.1}x faster than miniz); ours with dictionary: {:>9.3?} ({}, {:.1}x)",
+                t_miniz, runs.0, t_zlib, runs.1, t_ours, runs.2,
+                t_miniz.as_secs_f64() / t_ours.as_secs_f64(),
+                t_dict, runs.3,
+                t_miniz.as_secs_f64() / t_dict.as_secs_f64(),
+            );
+        }
+        let t_one = time(|| {
+            panicqr::deflate::compressed_len(&log, None, &mut ws).unwrap();
+        });
+        let t_one_z = time(|| {
+            linux_zlib::compress(&log, &mut zout);
+        });
+        println!("  one whole-log compression: ours {t_one:.3?}, zlib 6/12/4 {t_one_z:.3?}");
+    }
+
+    // ----- Memory -----
+    println!("\nMemory: our deflate workspace {} bytes; Linux's zlib_deflate_workspacesize(12, 4) on x86_64 {} bytes",
+        WORKSPACE_LEN, panicqr::deflate::LINUX_ZLIB_WORKSPACE_LEN);
+}
