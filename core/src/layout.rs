@@ -727,6 +727,57 @@ mod tests {
     }
 
     #[test]
+    fn random_inputs_never_panic_and_stay_valid() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Mostly small values, sometimes huge ones.
+            let value = (state >> 32) as u32;
+            match state % 4 {
+                0 => value,
+                1 => value % 64,
+                _ => value % 4096,
+            }
+        };
+        let mut placed = 0;
+        for _ in 0..20_000 {
+            let screen = Screen {
+                width: next(),
+                height: next(),
+                font_width: next() % 40,
+                font_height: next() % 40,
+                text_lines: next() % 50,
+                text_columns: next() % 200,
+            };
+            let policy = Policy {
+                min_scale: next() % 8,
+                quiet_zone: next() % 8,
+                max_version: Version::new((next() % 40 + 1) as u8).unwrap(),
+                ecc: Ecc::High,
+            };
+            let width = next() % 300;
+            match place(&screen, &policy, width) {
+                Ok(g) => {
+                    check_geometry(&screen, &policy, width, &g);
+                    placed += 1;
+                }
+                Err(LayoutError::InvalidArgument) => assert_eq!(width, 0),
+                Err(LayoutError::DoesNotFit { .. }) => {
+                    let min = u128::from(policy.min_scale.max(1));
+                    assert!(!fits(&screen, policy.quiet_zone, width, min));
+                }
+            }
+            if let Ok(p) = plan(&screen, &policy) {
+                assert!(p.version <= policy.max_version);
+                check_geometry(&screen, &policy, u32::from(p.version.width()), &p.geometry);
+            }
+        }
+        assert!(placed > 2_000, "{placed}");
+    }
+
+    #[test]
     fn rect_overlap_and_containment() {
         let a = Rect {
             x: 0,

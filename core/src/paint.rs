@@ -875,6 +875,53 @@ mod tests {
     }
 
     #[test]
+    fn random_spans_stay_inside_the_buffer() {
+        let image = image(Polarity::DarkIsSet);
+        let code = code(&image, Polarity::DarkIsSet);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let mut painted = 0;
+        for _ in 0..20_000 {
+            let format = PixelFormat::ALL[next(13) as usize];
+            let bpp = format.bytes_per_pixel();
+            let palette = Palette::new(format, FG, BG);
+            let g = Geometry {
+                scale: next(9) as u32,
+                quiet_zone: next(6) as u32,
+                ..geometry(1, 0, 0, 0)
+            };
+            let side = g.canvas_pixels();
+            let y = next(side + 3) as u32;
+            let x = next(side + 3) as u32;
+            let len = next(40) as usize;
+            let mut buffer = [0xeeu8; 48];
+            let result = paint_row(&code, &g, &palette, y, x, &mut buffer[..len]);
+            match result {
+                Ok(n) => {
+                    painted += usize::from(n > 0);
+                    assert!(n * bpp <= len);
+                    assert_eq!(n as u64, (side - u64::from(x)).min((len / bpp) as u64));
+                }
+                Err(Error::BufferTooSmall { needed }) => {
+                    assert_eq!(needed, bpp);
+                    assert!(len < bpp);
+                }
+                Err(_) => {
+                    assert!(g.scale == 0 || u64::from(y) >= side || u64::from(x) > side);
+                }
+            }
+            let written = result.unwrap_or(0) * bpp;
+            assert!(buffer[written..].iter().all(|&b| b == 0xee));
+        }
+        assert!(painted > 5_000, "{painted}");
+    }
+
+    #[test]
     fn fill_writes_whole_pixels_only() {
         for format in PixelFormat::ALL {
             let bpp = format.bytes_per_pixel();
