@@ -1,0 +1,122 @@
+//! Makes the URL a phone would read from a panic QR code, for testing the
+//! web decoder.
+//!
+//! ```text
+//! cargo run --example panic_url -- LOG MODE EXPECTED
+//! ```
+//!
+//! MODE is `z` (our encoder, plain zlib), `z-dict` (our encoder with the
+//! kmsg dictionary, `d=1`), `zl` (Linux 6.12's packing, reproduced by the
+//! test-side packer) or `zl-lossy` (the same, with a tail length chosen so
+//! that 6.12 loses digits). For `z` modes the longest tail of LOG that fits a
+//! version 40 code is compressed, encoded as a QR code by the core crate and
+//! read back from the modules with rqrr, so the URL is what a scanner sees.
+//! The URL goes to standard output, the log tail it carries to EXPECTED.
+
+#[path = "../tests/decode_support/mod.rs"]
+mod decode_support;
+
+use panicqr::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
+use panicqr::{
+    encode_panic_url, image_len, panic_url_capacity, scratch_len, Ecc, Options, Version,
+};
+use panicqr_tools::decode::KMSG_DICTIONARY_1;
+
+const BASE: &str = "https://panic.example/";
+const ARCH: &str = "x86_64";
+const RELEASE: &str = "6.18.0-test";
+
+/// Line starts of `log`, from the last line backwards.
+fn line_starts(log: &[u8]) -> Vec<usize> {
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            log.iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' && i + 1 < log.len())
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
+    starts.reverse();
+    starts
+}
+
+fn ours(log: &[u8], dict: bool) -> Result<(String, Vec<u8>), String> {
+    let d = if dict { "&d=1" } else { "" };
+    let url = format!("{BASE}?a={ARCH}&v={RELEASE}{d}&z=");
+    let room = panic_url_capacity(Version::MAX, Ecc::Low, url.len());
+    let dictionary = dict.then_some(KMSG_DICTIONARY_1);
+    let mut workspace = vec![0u8; WORKSPACE_LEN];
+    let mut best = None;
+    for start in line_starts(log) {
+        let tail = &log[start..];
+        let mut out = vec![0u8; max_compressed_len(tail.len())];
+        let n = compress(tail, dictionary, &mut workspace, &mut out).map_err(|e| e.to_string())?;
+        if n > room {
+            break;
+        }
+        out.truncate(n);
+        best = Some((tail.to_vec(), out));
+    }
+    let (tail, stream) = best.ok_or("not even the last line fits")?;
+    let mut scratch = vec![0u8; scratch_len(Version::MAX)];
+    let mut image = vec![0u8; image_len(Version::MAX)];
+    let code = encode_panic_url(
+        url.as_bytes(),
+        &stream,
+        &Options::default(),
+        &mut scratch,
+        &mut image,
+    )
+    .map_err(|e| e.to_string())?;
+    let width = usize::from(code.width());
+    let grid = rqrr::SimpleGrid::from_func(width, |x, y| code.is_dark(x as i32, y as i32));
+    let mut text = Vec::new();
+    rqrr::Grid::new(grid)
+        .decode_to(&mut text)
+        .map_err(|e| format!("rqrr cannot read the code: {e:?}"))?;
+    Ok((String::from_utf8(text).map_err(|e| e.to_string())?, tail))
+}
+
+fn linux_612(log: &[u8], lossy: bool) -> Result<(String, Vec<u8>), String> {
+    for start in line_starts(log).into_iter().skip(8) {
+        let tail = &log[start..];
+        let stream = decode_support::zlib(tail, None);
+        let digits = decode_support::pack_zl_612(&stream, 20);
+        if !lossy || digits != decode_support::ideal_zl(&stream) {
+            let url = format!("{BASE}?a={ARCH}&v=6.12.0&zl={digits}");
+            return Ok((url, tail.to_vec()));
+        }
+    }
+    Err("no tail of this log makes 6.12 lose digits".into())
+}
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [log, mode, expected] = args.as_slice() else {
+        eprintln!("usage: panic_url LOG z|z-dict|zl|zl-lossy EXPECTED");
+        return std::process::ExitCode::from(2);
+    };
+    let result = std::fs::read(log)
+        .map_err(|e| format!("{log}: {e}"))
+        .and_then(|log| match mode.as_str() {
+            "z" => ours(&log, false),
+            "z-dict" => ours(&log, true),
+            "zl" => linux_612(&log, false),
+            "zl-lossy" => linux_612(&log, true),
+            _ => Err(format!("unknown mode {mode}")),
+        })
+        .and_then(|(url, tail)| {
+            std::fs::write(expected, &tail).map_err(|e| format!("{expected}: {e}"))?;
+            Ok(url)
+        });
+    match result {
+        Ok(url) => {
+            println!("{url}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("panic_url: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
