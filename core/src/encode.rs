@@ -216,7 +216,7 @@ impl DataCodewords {
         let map = FunctionMap::new(version);
         let width = usize::from(version.width());
         let pitch = width.div_ceil(8);
-        matrix::draw_function_patterns(image, pitch, &map);
+        image.fill(0);
         matrix::place_codewords(image, pitch, &map, codewords, blocks);
         let mask = match self.mask {
             Some(mask) => mask,

@@ -83,18 +83,18 @@ static ROWS: [[Row; 12]; 8] = pattern_table(false);
 /// `COLUMNS[mask][x % 12]`: the modules of column `x` that the mask inverts.
 static COLUMNS: [[Row; 12]; 8] = pattern_table(true);
 
-/// Applies `mask` to the data modules of the image (an involution: applying
-/// it twice restores the image).
+/// Applies `mask` to the data modules of an image that holds only the
+/// placed codewords, and draws the dark function modules.
 pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mask) {
     let width = map.width();
     let inside = span(0, width);
     let patterns = &ROWS[usize::from(mask.0 & 7)];
     for y in 0..width {
-        let (function, _) = map.row(y);
+        let (function, dark) = map.row(y);
         let mut row = load_row(image, pitch, y);
         let pattern = &patterns[y % 12];
         for i in 0..3 {
-            row[i] ^= pattern[i] & !function[i] & inside[i];
+            row[i] = (row[i] ^ (pattern[i] & !function[i] & inside[i])) | dark[i];
         }
         store_row(image, pitch, y, &row);
     }
@@ -228,27 +228,59 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     let pair = and(d, &x);
     let four = and(&pair, &shr(&pair, 2));
     let six = and(&four, &shr(&pair, 4));
-    let ends = and_not(&six, &dn1);
-    for (i, &word) in ends.iter().enumerate() {
-        let mut bits = word;
-        while bits != 0 {
-            let end = (i * 64 + bits.leading_zeros() as usize) as isize;
-            bits &= !(1u64 << (63 - bits.leading_zeros()));
-            let mut len = 6;
-            while dark_at(d, end - len) {
-                len += 1;
-            }
-            if len % 3 == 0 {
-                n3 += scaled_finder_patterns(d, end, len / 3);
-            }
-        }
+    // A run of 3n ends there, followed by at least n ≥ 2 light modules.
+    let light_after = [
+        dn1[0] | (d[0] << 2 | d[1] >> 62),
+        dn1[1] | (d[1] << 2 | d[2] >> 62),
+        dn1[2] | d[2] << 2,
+    ];
+    let ends = and_not(&six, &light_after);
+    if ends != [0; 3] {
+        n3 += scaled_patterns_at(d, &ends);
     }
     n1 + 40 * n3
 }
 
+/// Counts the scaled finder-like patterns around the dark runs that end at
+/// the set bits of `ends`. Rare, so kept out of line.
+#[inline(never)]
+fn scaled_patterns_at(d: &Row, ends: &Row) -> u32 {
+    let mut n3 = 0;
+    for (i, &word) in ends.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let offset = bits.leading_zeros() as usize;
+            bits &= !(1u64 << (63 - offset));
+            let end = i * 64 + offset;
+            let len = dark_run_before(d, end) as isize;
+            if len % 3 == 0 {
+                n3 += scaled_finder_patterns(d, end as isize, len / 3);
+            }
+        }
+    }
+    n3
+}
+
+/// Returns the length of the dark run that ends at `end`.
+fn dark_run_before(d: &Row, end: usize) -> usize {
+    let mut word_index = end / 64;
+    // Bits of the word up to `end`, moved to the bottom.
+    let mut word = d.get(word_index).copied().unwrap_or(0) >> (63 - end % 64);
+    let mut len = word.trailing_ones() as usize;
+    let mut full = len == end % 64 + 1;
+    while full && word_index > 0 {
+        word_index -= 1;
+        word = d.get(word_index).copied().unwrap_or(0);
+        let more = word.trailing_ones() as usize;
+        len += more;
+        full = more == 64;
+    }
+    len
+}
+
 /// Transposes a 32×32 bit block: bit `31 - j` of `a[i]` moves to bit
 /// `31 - i` of `a[j]`.
-fn transpose32(a: &mut [u32; 32]) {
+pub(crate) fn transpose32(a: &mut [u32; 32]) {
     let mut j = 16;
     let mut m: u32 = 0x0000_ffff;
     while j != 0 {
@@ -264,8 +296,8 @@ fn transpose32(a: &mut [u32; 32]) {
     }
 }
 
-/// Returns the penalty score of each mask for the unmasked image (function
-/// patterns drawn, format modules light).
+/// Returns the penalty score of each mask for an image that holds only the
+/// placed codewords (function modules light).
 pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
     let width = map.width();
     let inside = span(0, width);
@@ -281,8 +313,11 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
     // Rows: N1, N3, N2 with the row above, and the dark count.
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
-        let (function, _) = map.row(y);
-        let base = load_row(image, pitch, y);
+        let (function, dark_function) = map.row(y);
+        let mut base = load_row(image, pitch, y);
+        for (word, dark) in base.iter_mut().zip(dark_function) {
+            *word |= dark;
+        }
         for mask in 0..8 {
             let pattern = &ROWS[mask][y % 12];
             let formats = format_line(width, format[mask], y, true);
@@ -338,14 +373,15 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
             if x >= width {
                 break;
             }
-            let (function, _) = map.row(x);
+            let (function, dark_function) = map.dark_column(x);
             for mask in 0..8 {
                 let pattern = &COLUMNS[mask][x % 12];
                 let formats = format_line(width, format[mask], x, false);
                 let mut line = [0u64; 3];
                 for i in 0..3 {
                     line[i] = ((column[i] & inside[i]) ^ (pattern[i] & !function[i] & inside[i]))
-                        | formats[i];
+                        | formats[i]
+                        | dark_function[i];
                 }
                 scores[mask] += line_penalty(&line, &after_first);
             }
@@ -357,7 +393,7 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
     let total = (width * width) as u32;
     for (score, &dark) in scores.iter_mut().zip(&dark) {
         let deviation = (dark * 20).abs_diff(total * 10);
-        let k = (deviation + total - 1) / total - 1;
+        let k = deviation.div_ceil(total) - 1;
         *score += 10 * k;
     }
     scores
@@ -376,6 +412,7 @@ pub(crate) fn best(scores: &[u32; 8]) -> Mask {
 
 #[cfg(test)]
 mod tests {
+    use super::tests_support::reference_line;
     use super::*;
 
     #[test]
@@ -398,53 +435,6 @@ mod tests {
             }
         }
         row
-    }
-
-    /// The reference scoring of one line, run by run, with a quiet zone as
-    /// wide as the line.
-    fn reference_line(pattern: &str) -> u32 {
-        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
-        let size = modules.len() as i32;
-        let mut result = 0;
-        let mut history = [0i32; 7];
-        let push = |history: &mut [i32; 7], mut run: i32| {
-            if history[0] == 0 {
-                run += size;
-            }
-            history.copy_within(0..6, 1);
-            history[0] = run;
-        };
-        let patterns = |h: &[i32; 7]| {
-            let n = h[1];
-            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
-            i32::from(core && h[0] >= 4 * n && h[6] >= n)
-                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
-        };
-        let (mut colour, mut run) = (false, 0);
-        for &m in &modules {
-            if m == colour {
-                run += 1;
-                if run == 5 {
-                    result += 3;
-                } else if run > 5 {
-                    result += 1;
-                }
-            } else {
-                push(&mut history, run);
-                if !colour {
-                    result += 40 * patterns(&history);
-                }
-                colour = m;
-                run = 1;
-            }
-        }
-        if colour {
-            push(&mut history, run);
-            run = 0;
-        }
-        push(&mut history, run + size);
-        result += 40 * patterns(&history);
-        result as u32
     }
 
     #[test]
@@ -494,6 +484,138 @@ mod tests {
                 expected,
                 "{pattern}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    /// The reference scoring of one line, run by run, with a quiet zone as
+    /// wide as the line.
+    pub(super) fn reference_line(pattern: &str) -> u32 {
+        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
+        let size = modules.len() as i32;
+        let mut result = 0;
+        let mut history = [0i32; 7];
+        let push = |history: &mut [i32; 7], mut run: i32| {
+            if history[0] == 0 {
+                run += size;
+            }
+            history.copy_within(0..6, 1);
+            history[0] = run;
+        };
+        let patterns = |h: &[i32; 7]| {
+            let n = h[1];
+            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
+            i32::from(core && h[0] >= 4 * n && h[6] >= n)
+                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
+        };
+        let (mut colour, mut run) = (false, 0);
+        for &m in &modules {
+            if m == colour {
+                run += 1;
+                if run == 5 {
+                    result += 3;
+                } else if run > 5 {
+                    result += 1;
+                }
+            } else {
+                push(&mut history, run);
+                if !colour {
+                    result += 40 * patterns(&history);
+                }
+                colour = m;
+                run = 1;
+            }
+        }
+        if colour {
+            push(&mut history, run);
+            run = 0;
+        }
+        push(&mut history, run + size);
+        result += 40 * patterns(&history);
+        result as u32
+    }
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+    use crate::matrix::bit;
+    use crate::version::{image_len, Version};
+    use std::vec::Vec;
+
+    /// Scores a finished matrix module by module, as the reference does.
+    fn naive_score(modules: &[Vec<bool>]) -> u32 {
+        let size = modules.len();
+        let line_score = |line: &[bool]| -> u32 {
+            let pattern: std::string::String =
+                line.iter().map(|&m| if m { '#' } else { '.' }).collect();
+            super::tests_support::reference_line(&pattern)
+        };
+        let mut score = 0;
+        for row in modules {
+            score += line_score(row);
+        }
+        for x in 0..size {
+            let column: Vec<bool> = modules.iter().map(|row| row[x]).collect();
+            score += line_score(&column);
+        }
+        for y in 0..size - 1 {
+            for x in 0..size - 1 {
+                let c = modules[y][x];
+                if c == modules[y][x + 1] && c == modules[y + 1][x] && c == modules[y + 1][x + 1] {
+                    score += 3;
+                }
+            }
+        }
+        let dark = modules.iter().flatten().filter(|&&m| m).count() as i64;
+        let total = (size * size) as i64;
+        let k = ((dark * 20 - total * 10).abs() + total - 1) / total - 1;
+        score + 10 * k as u32
+    }
+
+    #[test]
+    fn penalties_match_a_module_by_module_score() {
+        let mut seed = 0x1234_5678_u32;
+        for v in [1u8, 2, 6, 7, 14, 21, 32, 40] {
+            let version = Version::new(v).unwrap();
+            let map = FunctionMap::new(version);
+            let width = usize::from(version.width());
+            let pitch = width.div_ceil(8);
+            // Random data modules, function modules light: what placement
+            // leaves behind.
+            let mut image = std::vec![0u8; image_len(version)];
+            for y in 0..width {
+                let (function, _) = map.row(y);
+                let mut row = [0u64; 3];
+                for x in 0..width {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    if !bit(&function, x) && seed & 1 == 1 {
+                        set_bit(&mut row, x);
+                    }
+                }
+                store_row(&mut image, pitch, y, &row);
+            }
+            let scores = penalties(&image, pitch, &map, Ecc::Medium);
+            for mask in 0..8u8 {
+                let mut masked = image.clone();
+                apply(&mut masked, pitch, &map, Mask(mask));
+                draw_format(&mut masked, pitch, width, Ecc::Medium, Mask(mask));
+                let modules: Vec<Vec<bool>> = (0..width)
+                    .map(|y| {
+                        let row = load_row(&masked, pitch, y);
+                        (0..width).map(|x| bit(&row, x)).collect()
+                    })
+                    .collect();
+                assert_eq!(
+                    scores[usize::from(mask)],
+                    naive_score(&modules),
+                    "V{v} mask {mask}"
+                );
+            }
         }
     }
 }

@@ -94,17 +94,56 @@ pub(crate) struct FunctionMap {
     centre_count: usize,
     /// The version information, 18 bits, or 0 below version 7.
     version_bits: u32,
+    /// The rows of alignment patterns, for rows beside the first centre (where
+    /// the first and last columns are left out for the finders), beside the
+    /// last centre (the first column is left out), and elsewhere: the
+    /// function modules, then the dark ones 0, 1 and 2 rows from the centre.
+    alignment: [[Row; 4]; 3],
 }
 
 impl FunctionMap {
     pub(crate) fn new(version: Version) -> FunctionMap {
         let (centres, centre_count) = version.alignment_positions();
+        let mut alignment = [[[0u64; 3]; 4]; 3];
+        let last = centre_count.wrapping_sub(1);
+        for (kind, rows) in alignment.iter_mut().enumerate() {
+            for (i, &cx) in centres.iter().take(centre_count).enumerate() {
+                let skipped = match kind {
+                    0 => i == 0 || i == last,
+                    1 => i == 0,
+                    _ => false,
+                };
+                if skipped {
+                    continue;
+                }
+                let x = usize::from(cx) - 2;
+                for (k, bits) in [(0, 0b11111), (1, 0b10101), (2, 0b10001), (3, 0b11111)] {
+                    put_bits(&mut rows[k], x, bits, 5);
+                }
+            }
+        }
         FunctionMap {
             width: usize::from(version.width()),
             centres,
             centre_count,
             version_bits: version_bits(version),
+            alignment,
         }
+    }
+
+    /// Returns the dark function modules of column `x`, as bits over `y`.
+    pub(crate) fn dark_column(&self, x: usize) -> (Row, Row) {
+        let (function, mut dark) = self.row(x);
+        let w = self.width;
+        if x == w - 8 {
+            if let Some(word) = dark.get_mut(0) {
+                *word &= !(1u64 << (63 - 8));
+            }
+        }
+        if x == 8 {
+            set_bit(&mut dark, w - 8);
+        }
+        (function, dark)
     }
 
     /// Returns the width of the code in modules.
@@ -114,6 +153,10 @@ impl FunctionMap {
 
     /// Returns the function modules of row `y` and, of those, the dark ones
     /// (format modules are function modules and left light here).
+    ///
+    /// The function modules are symmetric, so this is also column `y`; the
+    /// dark ones are too but for the module that is always dark, at column 8
+    /// of row `width - 8` (see [`FunctionMap::dark_column`]).
     pub(crate) fn row(&self, y: usize) -> (Row, Row) {
         let w = self.width;
         let mut function = [0u64; 3];
@@ -168,21 +211,16 @@ impl FunctionMap {
             if dy > 2 {
                 continue;
             }
-            for (i, &cx) in centres.iter().enumerate() {
-                let overlaps_finder =
-                    (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
-                if overlaps_finder {
-                    continue;
-                }
-                let x = usize::from(cx) - 2;
-                or(&mut function, span(x, x + 5));
-                let bits = match dy {
-                    2 => 0b11111,
-                    1 => 0b10001,
-                    _ => 0b10101,
-                };
-                put_bits(&mut dark, x, bits, 5);
-            }
+            let kind = if j == 0 {
+                0
+            } else if j == last {
+                1
+            } else {
+                2
+            };
+            let rows = &self.alignment[kind];
+            or(&mut function, rows[0]);
+            or(&mut dark, rows[1 + dy]);
         }
         // Version information.
         if self.version_bits != 0 {
@@ -275,65 +313,161 @@ pub(crate) fn for_each_format_module(width: usize, bits: u32, mut set: impl FnMu
     }
 }
 
-/// The codewords in the order they are placed: the data codewords
-/// interleaved across blocks, then the error correction codewords likewise.
-struct Interleaved<'a> {
+/// The codeword bits in the order they are placed: the data codewords
+/// interleaved across blocks, then the error correction codewords likewise,
+/// most significant bit first. Past the end, zero bits (the remainder bits).
+struct BitStream<'a> {
     codewords: &'a [u8],
     blocks: Blocks,
     /// Position within a block.
     row: usize,
     block: usize,
+    /// Offset of the next codeword of the current row of blocks.
+    offset: usize,
     in_ecc: bool,
+    /// Bits not yet taken, at the top of the word.
+    bits: u64,
+    available: u32,
 }
 
-impl Iterator for Interleaved<'_> {
-    type Item = u8;
+impl<'a> BitStream<'a> {
+    fn new(codewords: &'a [u8], blocks: Blocks) -> BitStream<'a> {
+        BitStream {
+            codewords,
+            blocks,
+            row: 0,
+            block: 0,
+            offset: 0,
+            in_ecc: false,
+            bits: 0,
+            available: 0,
+        }
+    }
 
+    /// Returns the next codeword, or zero past the end.
     #[inline]
-    fn next(&mut self) -> Option<u8> {
+    fn next_codeword(&mut self) -> u8 {
         let b = &self.blocks;
         loop {
             if self.block == b.count {
                 self.block = 0;
                 self.row += 1;
+                self.offset = if self.in_ecc {
+                    b.data_len + self.row
+                } else {
+                    self.row
+                };
             }
             if !self.in_ecc {
                 if self.row > b.short_data {
                     self.in_ecc = true;
                     self.row = 0;
+                    self.block = 0;
+                    self.offset = b.data_len;
                     continue;
                 }
                 let block = self.block;
                 self.block += 1;
+                let here = self.offset;
+                // Long blocks hold one more codeword, so each block after the
+                // short ones starts one further on.
+                self.offset += b.short_data + usize::from(block >= b.short_count);
                 if self.row < b.data_len_of(block) {
-                    return self.codewords.get(b.data_start(block) + self.row).copied();
+                    return self.codewords.get(here).copied().unwrap_or(0);
                 }
             } else {
                 if self.row >= b.ecc_len {
-                    return None;
+                    return 0;
                 }
-                let block = self.block;
                 self.block += 1;
-                return self
-                    .codewords
-                    .get(b.data_len + block * b.ecc_len + self.row)
-                    .copied();
+                let here = self.offset;
+                self.offset += b.ecc_len;
+                return self.codewords.get(here).copied().unwrap_or(0);
             }
+        }
+    }
+
+    /// Takes `n` bits, at most 56, returned at the top of the word.
+    #[inline]
+    fn take(&mut self, n: u32) -> u64 {
+        debug_assert!(n <= 56);
+        while self.available < n {
+            self.bits |= u64::from(self.next_codeword()) << (56 - self.available);
+            self.available += 8;
+        }
+        let out = self.bits & !(u64::MAX >> n);
+        self.bits <<= n;
+        self.available -= n;
+        out
+    }
+}
+
+/// Separates alternate bits: the bits at even positions from the top go to
+/// the upper half, the others to the lower half, each in order.
+#[inline]
+fn unzip(mut x: u64) -> (u32, u32) {
+    let mut t = (x ^ (x >> 1)) & 0x2222_2222_2222_2222;
+    x ^= t ^ (t << 1);
+    t = (x ^ (x >> 2)) & 0x0c0c_0c0c_0c0c_0c0c;
+    x ^= t ^ (t << 2);
+    t = (x ^ (x >> 4)) & 0x00f0_00f0_00f0_00f0;
+    x ^= t ^ (t << 4);
+    t = (x ^ (x >> 8)) & 0x0000_ff00_0000_ff00;
+    x ^= t ^ (t << 8);
+    t = (x ^ (x >> 16)) & 0x0000_0000_ffff_0000;
+    x ^= t ^ (t << 16);
+    ((x >> 32) as u32, x as u32)
+}
+
+/// ORs the top `n` bits of `field` into `row` from position `at`.
+#[inline]
+fn deposit(row: &mut Row, at: usize, field: u32, n: usize) {
+    let value = u64::from(field) << 32 & !(u64::MAX >> n);
+    let shift = at % 64;
+    if let Some(word) = row.get_mut(at / 64) {
+        *word |= value >> shift;
+    }
+    if shift + n > 64 {
+        if let Some(word) = row.get_mut(at / 64 + 1) {
+            *word |= value << (64 - shift);
         }
     }
 }
 
-/// Draws the dark function modules of `version` into `image`, which is
-/// cleared first. Format modules stay light.
-pub(crate) fn draw_function_patterns(image: &mut [u8], pitch: usize, map: &FunctionMap) {
-    for y in 0..map.width {
-        let (_, dark) = map.row(y);
-        store_row(image, pitch, y, &dark);
-    }
+/// Returns how many bits from `at` on are set, counting towards larger
+/// positions (`forward`) or smaller ones, at most `limit`.
+#[inline]
+fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
+    let word = row.get(at / 64).copied().unwrap_or(0);
+    let offset = at % 64;
+    let n = if forward {
+        let run = (word << offset).leading_ones() as usize;
+        if run == 64 - offset {
+            run + row
+                .get(at / 64 + 1)
+                .map_or(0, |w| w.leading_ones() as usize)
+        } else {
+            run
+        }
+    } else {
+        let run = (word >> (63 - offset)).trailing_ones() as usize;
+        if run == offset + 1 && at >= 64 {
+            run + row
+                .get(at / 64 - 1)
+                .map_or(0, |w| w.trailing_ones() as usize)
+        } else {
+            run
+        }
+    };
+    n.min(limit)
 }
 
 /// Places the codewords in the zigzag order of ISO/IEC 18004, skipping
-/// function modules. Remainder modules stay light.
+/// function modules, which stay light, as do the remainder modules. `image`
+/// must be cleared.
+///
+/// Each pair of columns is gathered in registers and stored as a row of a
+/// transposed image; one in-place transpose then turns the columns into rows.
 pub(crate) fn place_codewords(
     image: &mut [u8],
     pitch: usize,
@@ -342,58 +476,126 @@ pub(crate) fn place_codewords(
     blocks: Blocks,
 ) {
     let width = map.width;
-    let mut stream = Interleaved {
-        codewords,
-        blocks,
-        row: 0,
-        block: 0,
-        in_ecc: false,
-    };
-    let mut reservoir: u32 = 0;
-    let mut available = 0u32;
+    let inside = span(0, width);
+    let mut stream = BitStream::new(codewords, blocks);
     let mut right = width - 1;
     loop {
         if right == 6 {
             right = 5;
         }
         // By symmetry, row `x` of the map is column `x`.
-        let (right_column, _) = map.row(right);
-        let (left_column, _) = map.row(right - 1);
+        let (right_function, _) = map.row(right);
+        let (left_function, _) = map.row(right - 1);
+        let mut free = [0u64; 3];
+        for i in 0..3 {
+            free[i] = !(right_function[i] | left_function[i]) & inside[i];
+        }
+        let mut right_column = [0u64; 3];
+        let mut left_column = [0u64; 3];
+        // Rows are visited upward (decreasing y) or downward.
         let upward = (right + 1) & 2 == 0;
-        let right_byte = right / 8;
-        let left_byte = (right - 1) / 8;
-        let right_bit = 0x80u8 >> (right % 8);
-        let left_bit = 0x80u8 >> ((right - 1) % 8);
-        for step in 0..width {
-            let y = if upward { width - 1 - step } else { step };
-            for (column, byte, bit_mask) in [
-                (&right_column, right_byte, right_bit),
-                (&left_column, left_byte, left_bit),
-            ] {
-                if bit(column, y) {
-                    continue;
+        let mut remaining = width;
+        let mut y = if upward { width - 1 } else { 0 };
+        while remaining > 0 {
+            let run = run_length(&free, y, !upward, remaining.min(28));
+            let taken = if run >= 4 {
+                let (r, l) = unzip(stream.take(2 * run as u32));
+                if upward {
+                    let start = y + 1 - run;
+                    let shift = 32 - run as u32;
+                    deposit(&mut right_column, start, r.reverse_bits() << shift, run);
+                    deposit(&mut left_column, start, l.reverse_bits() << shift, run);
+                } else {
+                    deposit(&mut right_column, y, r, run);
+                    deposit(&mut left_column, y, l, run);
                 }
-                if available == 0 {
-                    match stream.next() {
-                        Some(next) => {
-                            reservoir = u32::from(next);
-                            available = 8;
-                        }
-                        None => continue,
-                    }
+                run
+            } else {
+                if !bit(&right_function, y) && stream.take(1) != 0 {
+                    set_bit(&mut right_column, y);
                 }
-                available -= 1;
-                if reservoir >> available & 1 != 0 {
-                    if let Some(b) = image.get_mut(y * pitch + byte) {
-                        *b |= bit_mask;
-                    }
+                if !bit(&left_function, y) && stream.take(1) != 0 {
+                    set_bit(&mut left_column, y);
                 }
+                1
+            };
+            remaining -= taken;
+            if remaining > 0 {
+                y = if upward { y - taken } else { y + taken };
             }
         }
+        store_row(image, pitch, right, &right_column);
+        store_row(image, pitch, right - 1, &left_column);
         if right < 3 {
             break;
         }
         right -= 2;
+    }
+    transpose_in_place(image, pitch, width);
+}
+
+/// Loads the 32 bits at column `32 * column_block` of row `y`; bits past the
+/// row's bytes are zero.
+#[inline]
+fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
+    let start = y * pitch + 4 * column_block;
+    let end = (start + 4).min(y * pitch + pitch);
+    let mut value = 0u32;
+    if let Some(bytes) = image.get(start..end) {
+        for (k, &byte) in bytes.iter().enumerate() {
+            value |= u32::from(byte) << (24 - 8 * (k & 3));
+        }
+    }
+    value
+}
+
+/// Stores what [`load_u32`] loads.
+#[inline]
+fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, value: u32) {
+    let start = y * pitch + 4 * column_block;
+    let end = (start + 4).min(y * pitch + pitch);
+    if let Some(bytes) = image.get_mut(start..end) {
+        for (k, byte) in bytes.iter_mut().enumerate() {
+            *byte = (value >> (24 - 8 * (k & 3))) as u8;
+        }
+    }
+}
+
+/// Transposes a square bit matrix of `width` rows in place, 32×32 blocks at a
+/// time.
+fn transpose_in_place(image: &mut [u8], pitch: usize, width: usize) {
+    let blocks = width.div_ceil(32);
+    let load = |image: &[u8], bi: usize, bj: usize| {
+        let mut block = [0u32; 32];
+        for (k, slot) in block.iter_mut().enumerate() {
+            let y = 32 * bi + k;
+            if y < width {
+                *slot = load_u32(image, pitch, y, bj);
+            }
+        }
+        block
+    };
+    let store = |image: &mut [u8], bi: usize, bj: usize, block: &[u32; 32]| {
+        for (k, &value) in block.iter().enumerate() {
+            let y = 32 * bi + k;
+            if y < width {
+                store_u32(image, pitch, y, bj, value);
+            }
+        }
+    };
+    for bi in 0..blocks {
+        for bj in bi..blocks {
+            let mut upper = load(image, bi, bj);
+            crate::mask::transpose32(&mut upper);
+            if bi == bj {
+                store(image, bi, bj, &upper);
+            } else {
+                let mut lower = load(image, bj, bi);
+                crate::mask::transpose32(&mut lower);
+                store(image, bi, bj, &lower);
+                store(image, bj, bi, &upper);
+            }
+        }
     }
 }
 

@@ -69,25 +69,55 @@ impl Generator {
         }
     }
 
+    /// Returns the products of the generator with every 4-bit value and
+    /// with every 4-bit value times 16, each as four big-endian words.
+    fn nibble_tables(&self) -> NibbleTables {
+        let mut low = [[0u64; 4]; 16];
+        let mut high = [[0u64; 4]; 16];
+        for n in 0..16u8 {
+            for (j, &log) in self.log_coefficients[..self.degree].iter().enumerate() {
+                let coefficient = EXP[usize::from(log)];
+                let shift = 56 - 8 * (j % 8);
+                low[usize::from(n)][j / 8] |= u64::from(multiply(coefficient, n)) << shift;
+                high[usize::from(n)][j / 8] |= u64::from(multiply(coefficient, n << 4)) << shift;
+            }
+        }
+        NibbleTables { low, high }
+    }
+}
+
+/// The products of one generator with each nibble, so that a division step
+/// is two table reads and word XORs (GF(256) multiplication is linear, so
+/// f · g = (f & 15) · g ^ (f & 0xf0) · g).
+pub(crate) struct NibbleTables {
+    low: [[u64; 4]; 16],
+    high: [[u64; 4]; 16],
+}
+
+impl NibbleTables {
     /// Writes the remainder of `data` · x^degree divided by the generator
     /// into `remainder`, whose length is the degree.
     pub(crate) fn remainder(&self, data: &[u8], remainder: &mut [u8]) {
-        let mut state = [0u8; MAX_DEGREE];
-        let degree = self.degree;
-        let logs = &self.log_coefficients[..degree];
+        // The running remainder, highest coefficient in the top byte of
+        // word 0.
+        let mut state = [0u64; 4];
         for &byte in data {
-            let factor = byte ^ state[0];
-            state.copy_within(1.., 0);
-            state[MAX_DEGREE - 1] = 0;
-            if factor != 0 {
-                let log_factor = usize::from(LOG[usize::from(factor)]);
-                for (s, &log) in state.iter_mut().zip(logs) {
-                    *s ^= EXP[log_factor + usize::from(log)];
-                }
+            let factor = byte ^ (state[0] >> 56) as u8;
+            state = [
+                state[0] << 8 | state[1] >> 56,
+                state[1] << 8 | state[2] >> 56,
+                state[2] << 8 | state[3] >> 56,
+                state[3] << 8,
+            ];
+            let low = &self.low[usize::from(factor & 15)];
+            let high = &self.high[usize::from(factor >> 4)];
+            for i in 0..4 {
+                state[i] ^= low[i] ^ high[i];
             }
         }
-        for (out, &s) in remainder.iter_mut().zip(&state) {
-            *out = s;
+        for (j, out) in remainder.iter_mut().enumerate() {
+            let word = state.get(j / 8).copied().unwrap_or(0);
+            *out = (word >> (56 - 8 * (j % 8))) as u8;
         }
     }
 }
@@ -147,35 +177,16 @@ impl Blocks {
 /// the data codewords in its first `blocks.data_len` bytes; the error
 /// correction codewords of block 0, 1, … follow them, each `ecc_len` long.
 pub(crate) fn add_error_correction(codewords: &mut [u8], blocks: &Blocks) {
-    let generator = Generator::new(blocks.ecc_len);
+    let tables = Generator::new(blocks.ecc_len).nibble_tables();
     let (data, ecc) = codewords.split_at_mut(blocks.data_len.min(codewords.len()));
     let mut ecc_blocks = ecc.chunks_mut(blocks.ecc_len.max(1));
     for block in 0..blocks.count {
         let start = blocks.data_start(block);
         let block_data = data.get(start..start + blocks.data_len_of(block));
         if let (Some(block_data), Some(out)) = (block_data, ecc_blocks.next()) {
-            generator.remainder(block_data, out);
+            tables.remainder(block_data, out);
         }
     }
-}
-
-/// Returns the codeword at position `index` of the interleaved sequence that
-/// is placed in the matrix.
-#[cfg(test)]
-pub(crate) fn interleaved(codewords: &[u8], blocks: &Blocks, index: usize) -> u8 {
-    let interleaved_data = blocks.short_data * blocks.count + (blocks.count - blocks.short_count);
-    let offset = if index < blocks.short_data * blocks.count {
-        let (row, block) = (index / blocks.count, index % blocks.count);
-        blocks.data_start(block) + row
-    } else if index < interleaved_data {
-        let block = blocks.short_count + (index - blocks.short_data * blocks.count);
-        blocks.data_start(block) + blocks.short_data
-    } else {
-        let k = index - interleaved_data;
-        let (row, block) = (k / blocks.count, k % blocks.count);
-        blocks.data_len + block * blocks.ecc_len + row
-    };
-    codewords.get(offset).copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -215,7 +226,9 @@ mod tests {
             0xec, 0x11,
         ];
         let mut remainder = [0u8; 10];
-        Generator::new(10).remainder(&data, &mut remainder);
+        Generator::new(10)
+            .nibble_tables()
+            .remainder(&data, &mut remainder);
         assert_eq!(
             remainder,
             [0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55]
