@@ -1,0 +1,383 @@
+//! Unit tests of the C ABI: every status, NULL for each pointer, each buffer
+//! one byte short, overlap, options out of range. Light enough for Miri.
+
+use super::*;
+use core::ptr;
+use std::vec;
+use std::vec::Vec;
+
+const V40_IMAGE: usize = 4071;
+const V40_SCRATCH: usize = 3706;
+
+fn options(min: u8, max: u8, ecc: u8, mask: i8) -> panicqr_options {
+    panicqr_options {
+        min_version: min,
+        max_version: max,
+        ecc,
+        boost_ecc: false,
+        mask,
+    }
+}
+
+/// Calls `panicqr_encode_binary` with buffers inside guard bytes, checks the
+/// guards, and returns the status and the code.
+fn encode_binary_guarded(
+    data: &[u8],
+    options: Option<&panicqr_options>,
+    scratch_len: usize,
+    image_len: usize,
+) -> (panicqr_status, panicqr_code, Vec<u8>) {
+    const GUARD: usize = 16;
+    let mut scratch = vec![0xa5u8; scratch_len + 2 * GUARD];
+    let mut image = vec![0x5au8; image_len + 2 * GUARD];
+    let mut code = panicqr_code {
+        version: 0xee,
+        ..Default::default()
+    };
+    // SAFETY: every pointer is valid for the length passed with it.
+    let status = unsafe {
+        panicqr_encode_binary(
+            data.as_ptr(),
+            data.len(),
+            options.map_or(ptr::null(), |o| o as *const _),
+            scratch.as_mut_ptr().add(GUARD),
+            scratch_len,
+            image.as_mut_ptr().add(GUARD),
+            image_len,
+            &mut code,
+        )
+    };
+    for buffer in [&scratch, &image] {
+        let n = buffer.len();
+        assert!(buffer[..GUARD]
+            .iter()
+            .chain(&buffer[n - GUARD..])
+            .all(|&b| b == buffer[0]));
+    }
+    (status, code, image[GUARD..GUARD + image_len].to_vec())
+}
+
+#[test]
+fn defaults_encode_and_report_the_code() {
+    let (status, code, image) = encode_binary_guarded(b"panic", None, V40_SCRATCH, V40_IMAGE);
+    assert_eq!(status, PANICQR_OK);
+    assert_eq!((code.version, code.width), (1, 21));
+    // Boost raises L to H for 5 bytes in version 1.
+    assert_eq!(code.ecc, 3);
+    // Top-left finder pattern: dark, first row all dark for 7 modules.
+    assert_eq!(image[0] & 0xfe, 0xfe);
+}
+
+#[test]
+fn each_buffer_one_byte_short() {
+    let opts = options(1, 1, 0, 0);
+    let (status, code, _) = encode_binary_guarded(b"x", Some(&opts), 26, 63);
+    assert_eq!(status, PANICQR_OK);
+    assert_eq!(code.version, 1);
+    let (status, code, image) = encode_binary_guarded(b"x", Some(&opts), 25, 63);
+    assert_eq!(status, PANICQR_ERR_BUFFER_TOO_SMALL);
+    assert_eq!(code.version, 0xee, "outputs are written only on success");
+    assert!(
+        image.iter().all(|&b| b == 0x5a),
+        "image untouched on failure"
+    );
+    let (status, _, image) = encode_binary_guarded(b"x", Some(&opts), 26, 62);
+    assert_eq!(status, PANICQR_ERR_BUFFER_TOO_SMALL);
+    assert!(image.iter().all(|&b| b == 0x5a));
+}
+
+#[test]
+fn options_out_of_range() {
+    for bad in [
+        options(0, 40, 0, -1),
+        options(1, 41, 0, -1),
+        options(5, 4, 0, -1),
+        options(1, 40, 4, -1),
+        options(1, 40, 0, 8),
+        options(1, 40, 0, -2),
+    ] {
+        let (status, code, _) = encode_binary_guarded(b"x", Some(&bad), V40_SCRATCH, V40_IMAGE);
+        assert_eq!(status, PANICQR_ERR_INVALID_ARGUMENT, "{bad:?}");
+        assert_eq!(code.version, 0xee);
+    }
+}
+
+#[test]
+fn data_too_long() {
+    let data = vec![0u8; 2954];
+    let (status, _, _) = encode_binary_guarded(&data, None, V40_SCRATCH, V40_IMAGE);
+    assert_eq!(status, PANICQR_ERR_DATA_TOO_LONG);
+    let (status, code, _) = encode_binary_guarded(&data[..2953], None, V40_SCRATCH, V40_IMAGE);
+    assert_eq!(status, PANICQR_OK);
+    assert_eq!(code.version, 40);
+}
+
+#[test]
+fn null_for_each_pointer() {
+    let mut scratch = vec![0u8; V40_SCRATCH];
+    let mut image = vec![0u8; V40_IMAGE];
+    let mut code = panicqr_code::default();
+    let data = b"abc";
+    // SAFETY: every non-NULL pointer is valid for its length.
+    unsafe {
+        let s = scratch.as_mut_ptr();
+        let i = image.as_mut_ptr();
+        let call = |d: *const u8, n: usize, s: *mut u8, i: *mut u8, c: *mut panicqr_code| {
+            panicqr_encode_binary(d, n, ptr::null(), s, V40_SCRATCH, i, V40_IMAGE, c)
+        };
+        assert_eq!(
+            call(ptr::null(), 3, s, i, &mut code),
+            PANICQR_ERR_NULL_POINTER
+        );
+        assert_eq!(
+            call(data.as_ptr(), 3, ptr::null_mut(), i, &mut code),
+            PANICQR_ERR_NULL_POINTER
+        );
+        assert_eq!(
+            call(data.as_ptr(), 3, s, ptr::null_mut(), &mut code),
+            PANICQR_ERR_NULL_POINTER
+        );
+        assert_eq!(
+            call(data.as_ptr(), 3, s, i, ptr::null_mut()),
+            PANICQR_ERR_NULL_POINTER
+        );
+        // NULL with length 0 is the empty input.
+        assert_eq!(call(ptr::null(), 0, s, i, &mut code), PANICQR_OK);
+        assert_eq!(code.version, 1);
+    }
+}
+
+#[test]
+fn overlapping_buffers_are_refused() {
+    let mut both = vec![0u8; V40_SCRATCH + V40_IMAGE];
+    let mut code = panicqr_code::default();
+    // SAFETY: both ranges lie within `both`; the call must refuse them.
+    let status = unsafe {
+        let base = both.as_mut_ptr();
+        panicqr_encode_binary(
+            base,
+            10,
+            ptr::null(),
+            base.add(5),
+            V40_SCRATCH,
+            base.add(V40_SCRATCH),
+            V40_IMAGE,
+            &mut code,
+        )
+    };
+    assert_eq!(status, PANICQR_ERR_INVALID_ARGUMENT);
+}
+
+#[test]
+fn status_strings() {
+    for status in 0..=6u32 {
+        let text = panicqr_status_str(status);
+        // SAFETY: every returned pointer is a static NUL-terminated string.
+        let text = unsafe { core::ffi::CStr::from_ptr(text) };
+        assert!(!text.to_bytes().is_empty());
+    }
+}
+
+#[test]
+fn lengths_and_capacities() {
+    assert_eq!(panicqr_image_len(40), 4071);
+    assert_eq!(panicqr_scratch_len(40), 3706);
+    assert_eq!(panicqr_image_len(0), 0);
+    assert_eq!(panicqr_scratch_len(41), 0);
+    assert_eq!(panicqr_panic_url_capacity(40, 0, 48), 2868);
+    assert_eq!(drm_panic_qr_max_data_size(40, 48), 2830);
+    assert_eq!(drm_panic_qr_max_data_size(40, 0), 2953);
+    assert_eq!(drm_panic_qr_max_data_size(0, 0), 0);
+    assert_eq!(drm_panic_qr_max_data_size(1, 14), 0);
+    assert_eq!(panicqr_panic_url_capacity(41, 0, 0), 0);
+    assert_eq!(panicqr_panic_url_capacity(1, 4, 0), 0);
+}
+
+#[test]
+fn drm_generate_light_is_set_and_clears_the_rest() {
+    let mut data = vec![0xffu8; 4100];
+    data[..5].copy_from_slice(b"hello");
+    let mut tmp = vec![0u8; 3706];
+    // SAFETY: `data` and `tmp` are valid for the sizes passed.
+    let width = unsafe {
+        drm_panic_qr_generate(
+            ptr::null(),
+            data.as_mut_ptr(),
+            5,
+            data.len(),
+            tmp.as_mut_ptr(),
+            tmp.len(),
+        )
+    };
+    assert_eq!(width, 21);
+    // Light is set: the finder's top row is dark, so bits 7..1 of byte 0 clear;
+    // module 7 is the light separator.
+    assert_eq!(data[0] & 0xfe, 0x01 & 0xfe);
+    assert_eq!(data[0] & 0x01, 0x01);
+    assert!(data[21 * 3..].iter().all(|&b| b == 0));
+}
+
+#[test]
+fn drm_generate_refuses_like_linux() {
+    let mut data = vec![7u8; 4071];
+    let mut tmp = vec![9u8; 3706];
+    // SAFETY: the buffers are valid for the sizes passed, or larger.
+    unsafe {
+        let d = data.as_mut_ptr();
+        let t = tmp.as_mut_ptr();
+        assert_eq!(drm_panic_qr_generate(ptr::null(), d, 5, 4070, t, 3706), 0);
+        assert_eq!(drm_panic_qr_generate(ptr::null(), d, 5, 4071, t, 3705), 0);
+        assert_eq!(
+            drm_panic_qr_generate(ptr::null(), d, 4072, 4071, t, 3706),
+            0
+        );
+        assert_eq!(
+            drm_panic_qr_generate(ptr::null(), d, 2954, 4071, t, 3706),
+            0
+        );
+    }
+    assert!(data.iter().all(|&b| b == 7) && tmp.iter().all(|&b| b == 9));
+}
+
+#[test]
+fn drm_generate_with_url_packs_digits() {
+    let url = b"https://panic.example/r?a=x86_64&v=6.12&z=\0";
+    let mut data = vec![0u8; 4071];
+    data[..7].copy_from_slice(&[1, 0, 0, 0, 0, 0, 0]);
+    let mut tmp = vec![0u8; 3706];
+    // SAFETY: `url` is NUL-terminated; the buffers are valid for their sizes.
+    let width = unsafe {
+        drm_panic_qr_generate(
+            url.as_ptr().cast(),
+            data.as_mut_ptr(),
+            7,
+            4071,
+            tmp.as_mut_ptr(),
+            3706,
+        )
+    };
+    // 42 URL bytes (20 + 336 bits) and 17 digits (4 + 10 + 57 bits): 417
+    // bits, more than version 2 holds (272), within version 3 (440).
+    assert_eq!(width, 29);
+}
+
+#[test]
+fn layout_and_paint_through_the_abi() {
+    let screen = panicqr_screen {
+        width: 320,
+        height: 240,
+        font_width: 8,
+        font_height: 16,
+        text_lines: 2,
+        text_columns: 20,
+    };
+    let mut max_version = 0u8;
+    let mut geometry = panicqr_geometry::default();
+    // SAFETY: all pointers are valid.
+    let status =
+        unsafe { panicqr_layout_plan(&screen, ptr::null(), &mut max_version, &mut geometry) };
+    assert_eq!(status, PANICQR_OK);
+    assert!(max_version >= 1 && geometry.scale >= 2);
+
+    let (status, code, image) = encode_binary_guarded(b"row", None, V40_SCRATCH, V40_IMAGE);
+    assert_eq!(status, PANICQR_OK);
+    // SAFETY: all pointers are valid.
+    let status =
+        unsafe { panicqr_layout_place(&screen, ptr::null(), u32::from(code.width), &mut geometry) };
+    assert_eq!(status, PANICQR_OK);
+    let xrgb8888 = u32::from_le_bytes(*b"XR24");
+    assert_eq!(panicqr_bytes_per_pixel(xrgb8888), 4);
+    let mut out = vec![0u8; 4 * geometry.canvas.width as usize + 3];
+    let mut pixels = 0usize;
+    // SAFETY: all pointers are valid for the lengths passed.
+    let status = unsafe {
+        panicqr_paint_row(
+            image.as_ptr(),
+            image.len(),
+            &code,
+            &geometry,
+            xrgb8888,
+            0x00ff_ffff,
+            0,
+            geometry.canvas.height / 2,
+            0,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut pixels,
+        )
+    };
+    assert_eq!(status, PANICQR_OK);
+    assert_eq!(pixels, geometry.canvas.width as usize);
+    assert_eq!(&out[out.len() - 3..], &[0, 0, 0], "partial pixel untouched");
+    // The quiet zone is foreground (white).
+    assert_eq!(&out[..4], &[0xff, 0xff, 0xff, 0x00]);
+
+    let tiny = panicqr_screen {
+        width: 20,
+        height: 20,
+        ..screen
+    };
+    // SAFETY: all pointers are valid.
+    let status =
+        unsafe { panicqr_layout_plan(&tiny, ptr::null(), &mut max_version, &mut geometry) };
+    assert_eq!(status, PANICQR_ERR_SCREEN_TOO_SMALL);
+}
+
+#[test]
+fn kmsg_through_the_abi() {
+    let kmsg = b"[    1.000000] Oops: 0000 [#1] SMP\n[    1.000001] Kernel panic - not syncing: Fatal exception\n";
+    let url = b"https://panic.example/r";
+    let request = panicqr_kmsg_request {
+        base_url: url.as_ptr(),
+        base_url_len: url.len(),
+        arch: b"x86_64".as_ptr(),
+        arch_len: 6,
+        release: b"6.12.0".as_ptr(),
+        release_len: 6,
+        dictionary: true,
+    };
+    let mut workspace = vec![0u8; panicqr_kmsg_workspace_len()];
+    let mut scratch = vec![0u8; V40_SCRATCH];
+    let mut image = vec![0u8; V40_IMAGE];
+    let mut code = panicqr_code::default();
+    let mut report = panicqr_kmsg_report::default();
+    // SAFETY: all pointers are valid for the lengths passed.
+    let status = unsafe {
+        panicqr_encode_kmsg(
+            kmsg.as_ptr(),
+            kmsg.len(),
+            &request,
+            ptr::null(),
+            workspace.as_mut_ptr(),
+            workspace.len(),
+            scratch.as_mut_ptr(),
+            scratch.len(),
+            image.as_mut_ptr(),
+            image.len(),
+            &mut code,
+            &mut report,
+        )
+    };
+    assert_eq!(status, PANICQR_OK);
+    assert_eq!(report.tail_start, 0);
+    assert_eq!(report.tail_len, kmsg.len());
+    assert!(code.version >= 1);
+    // SAFETY: NULL request.
+    let status = unsafe {
+        panicqr_encode_kmsg(
+            kmsg.as_ptr(),
+            kmsg.len(),
+            ptr::null(),
+            ptr::null(),
+            workspace.as_mut_ptr(),
+            workspace.len(),
+            scratch.as_mut_ptr(),
+            scratch.len(),
+            image.as_mut_ptr(),
+            image.len(),
+            &mut code,
+            &mut report,
+        )
+    };
+    assert_eq!(status, PANICQR_ERR_NULL_POINTER);
+}
