@@ -14,6 +14,8 @@ mod bits;
 pub mod code;
 mod codewords;
 pub mod deflate;
+#[cfg(feature = "embedded-graphics")]
+pub mod draw;
 mod encode;
 mod error;
 pub mod layout;
