@@ -58,26 +58,32 @@ pub(crate) unsafe fn bytes_mut<'a>(
 pub(crate) struct MaybeBytes {
     start: usize,
     len: usize,
+    writable: bool,
 }
 
 impl MaybeBytes {
+    /// An input, which other inputs may overlap.
     pub(crate) fn of(bytes: &[u8]) -> MaybeBytes {
         MaybeBytes {
             start: bytes.as_ptr() as usize,
             len: bytes.len(),
+            writable: false,
         }
     }
 
+    /// An output, which nothing may overlap. NULL is left to other checks.
     pub(crate) fn raw(data: *const u8, len: usize) -> MaybeBytes {
         MaybeBytes {
             start: if data.is_null() { 0 } else { data as usize },
             len: if data.is_null() { 0 } else { len },
+            writable: true,
         }
     }
 }
 
-/// Returns `PANICQR_ERR_INVALID_ARGUMENT` when two non-empty ranges overlap
-/// or a range wraps around the address space.
+/// Returns `PANICQR_ERR_INVALID_ARGUMENT` when an output overlaps another
+/// range, or a range wraps around the address space. Inputs may overlap
+/// each other.
 pub(crate) fn disjoint(ranges: &[MaybeBytes]) -> Result<(), panicqr_status> {
     for (i, a) in ranges.iter().enumerate() {
         if a.len == 0 {
@@ -88,7 +94,7 @@ pub(crate) fn disjoint(ranges: &[MaybeBytes]) -> Result<(), panicqr_status> {
             .checked_add(a.len)
             .ok_or(PANICQR_ERR_INVALID_ARGUMENT)?;
         for b in ranges.iter().skip(i + 1) {
-            if b.len == 0 {
+            if b.len == 0 || !(a.writable || b.writable) {
                 continue;
             }
             let b_end = b
