@@ -390,7 +390,8 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
     }
 
     // N4: the balance of dark and light modules.
-    let total = (width * width) as u32;
+    // Never zero: the width is at least 21.
+    let total = ((width * width) as u32).max(1);
     for (score, &dark) in scores.iter_mut().zip(&dark) {
         let deviation = (dark * 20).abs_diff(total * 10);
         let k = deviation.div_ceil(total) - 1;

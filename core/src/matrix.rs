@@ -117,8 +117,8 @@ impl FunctionMap {
                     continue;
                 }
                 let x = usize::from(cx) - 2;
-                for (k, bits) in [(0, 0b11111), (1, 0b10101), (2, 0b10001), (3, 0b11111)] {
-                    put_bits(&mut rows[k], x, bits, 5);
+                for (row, bits) in rows.iter_mut().zip([0b11111, 0b10101, 0b10001, 0b11111]) {
+                    put_bits(row, x, bits, 5);
                 }
             }
         }

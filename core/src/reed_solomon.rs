@@ -148,7 +148,8 @@ pub(crate) struct Blocks {
 
 impl Blocks {
     pub(crate) fn new(version: Version, ecc: Ecc) -> Blocks {
-        let count = version.error_correction_blocks(ecc);
+        // The tables hold no zero; `max` lets the compiler see it.
+        let count = version.error_correction_blocks(ecc).max(1);
         let ecc_len = version.ecc_codewords_per_block(ecc);
         let total = version.total_codewords();
         let short_count = count - total % count;

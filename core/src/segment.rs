@@ -470,7 +470,7 @@ pub(crate) fn segment_text(
     // Backward pass: follow the states from the cheapest end, and replace each
     // character's record by its 2-bit mark.
     let mut state = (0..STATES).min_by_key(|&s| costs[s])?;
-    if costs[state] >= INFINITE {
+    if costs[state % STATES] >= INFINITE {
         return None;
     }
     for index in (0..len).rev() {
@@ -492,10 +492,12 @@ pub(crate) fn segment_text(
             0
         };
         work.set(index, mark);
+        // Records hold states below `STATES`; the modulo only shows the
+        // compiler the bound.
         state = if starts {
-            usize::from(record & 7)
+            usize::from(record & 7) % STATES
         } else {
-            PREVIOUS[state]
+            PREVIOUS[state % STATES]
         };
     }
     // Pack the marks 4 to a byte, in place: byte i / 4 is never ahead of i.

@@ -43,8 +43,11 @@ impl Version {
         17 + 4 * self.0
     }
 
+    /// Returns the row of the version in the tables, `0..40`. The modulo
+    /// never changes the value (the number is in `1..=40`); it lets the
+    /// compiler see the bound.
     pub(crate) const fn index(self) -> usize {
-        self.0 as usize - 1
+        (self.0 as usize).wrapping_sub(1) % 40
     }
 
     /// Returns the class of character count field widths this version uses:
@@ -83,8 +86,7 @@ impl Version {
     /// Returns the number of data codewords at this error correction level.
     pub const fn data_codewords(self, ecc: Ecc) -> usize {
         self.total_codewords()
-            - ECC_CODEWORDS_PER_BLOCK[ecc as usize][self.index()] as usize
-                * ERROR_CORRECTION_BLOCKS[ecc as usize][self.index()] as usize
+            - self.ecc_codewords_per_block(ecc) * self.error_correction_blocks(ecc)
     }
 
     /// Returns the number of data bits at this error correction level.
@@ -93,11 +95,12 @@ impl Version {
     }
 
     pub(crate) const fn ecc_codewords_per_block(self, ecc: Ecc) -> usize {
-        ECC_CODEWORDS_PER_BLOCK[ecc as usize][self.index()] as usize
+        ECC_CODEWORDS_PER_BLOCK[ecc as usize & 3][self.index()] as usize
     }
 
+    /// Returns the number of blocks, at least 1.
     pub(crate) const fn error_correction_blocks(self, ecc: Ecc) -> usize {
-        ERROR_CORRECTION_BLOCKS[ecc as usize][self.index()] as usize
+        ERROR_CORRECTION_BLOCKS[ecc as usize & 3][self.index()] as usize
     }
 
     /// Returns the positions of the alignment pattern centres along one axis,

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# Builds the C ABI as one relocatable object for the Linux kernel's code
+# model and checks what it links against:
+#
+# - target x86_64-unknown-none, whose defaults are the kernel code model
+#   (passing -C code-model=kernel again trips an LLVM error), no red zone, no SSE,
+#   soft float, panic=abort; plus a static relocation model;
+# - one object, `panicqr.o`, holding only the archive members the exported
+#   functions need, with every symbol but the drm_panic_qr_* and panicqr_*
+#   exports made local;
+# - no reference to, or definition of, any panic machinery
+#   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
+#   free: the check fails the build otherwise.
+#
+# Prints the object's path. `--report` also prints its section sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=x86_64-unknown-none
+target_dir="${CARGO_TARGET_DIR:-target}"
+out="$target_dir/kernel-object"
+rustup target add "$target" >/dev/null 2>&1 || true
+RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no" \
+	cargo build --quiet --release -p panicqr-ffi --target "$target" --target-dir "$target_dir/kernel-build"
+lib="$target_dir/kernel-build/$target/release/libpanicqr.a"
+mkdir -p "$out"
+
+# The exports, from the header the C side compiles against.
+grep -oE '\b(panicqr_[a-z_]+|drm_panic_qr_[a-z_]+)\(' include/panicqr.h | tr -d '(' | sort -u >"$out/exports.txt"
+undefined=()
+while read -r symbol; do
+	undefined+=("-u" "$symbol")
+done <"$out/exports.txt"
+ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-full.o" "$lib"
+objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
+	--remove-section=.eh_frame --remove-section=.rela.eh_frame \
+	"$out/panicqr-full.o" "$out/panicqr.o"
+
+# Symbols are read with readelf: nm may hand Rust objects to an LTO plugin.
+symbols() {
+	readelf -s --wide "$out/panicqr.o" | awk 'NR > 3 && $8 != "" {print $5, $7, $8}'
+}
+fail=0
+# Every export is defined, and nothing else is global.
+globals=$(symbols | awk '($1 == "GLOBAL" || $1 == "WEAK") && $2 != "UND" {print $3}' | sort -u)
+if [ "$globals" != "$(cat "$out/exports.txt")" ]; then
+	echo "build-kernel-object: exported symbols differ from the header:" >&2
+	diff <(echo "$globals") "$out/exports.txt" >&2 || true
+	fail=1
+fi
+# No panic machinery, defined or referenced, and no allocator.
+if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_fmt|rust_begin_unwind|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
+	echo "build-kernel-object: the object references panic machinery or an allocator" >&2
+	fail=1
+fi
+undefined_refs=$(symbols | awk '$2 == "UND" {print $3}')
+if [ -n "$undefined_refs" ]; then
+	echo "build-kernel-object: undefined references (the kernel provides none of them):" >&2
+	echo "$undefined_refs" >&2
+	fail=1
+fi
+[ "$fail" = 0 ] || exit 1
+
+if [ "${1:-}" = "--report" ]; then
+	size -A "$out/panicqr.o" >&2
+fi
+echo "$out/panicqr.o"
