@@ -300,17 +300,44 @@ pub(crate) fn transpose32(a: &mut [u32; 32]) {
 /// placed codewords (function modules light).
 pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
     let width = map.width();
+    let mut format = [0u32; 8];
+    for (mask, bits) in format.iter_mut().enumerate() {
+        *bits = format_bits(ecc, Mask(mask as u8));
+    }
+    // The two passes keep their own frames, so the deepest stack is the
+    // larger of the two, not their sum.
+    let (mut scores, dark) = row_penalties(image, pitch, map, &format);
+    let columns = column_penalties(image, pitch, map, &format);
+    for (score, column) in scores.iter_mut().zip(columns) {
+        *score += column;
+    }
+
+    // N4: the balance of dark and light modules.
+    // Never zero: the width is at least 21.
+    let total = ((width * width) as u32).max(1);
+    for (score, &dark) in scores.iter_mut().zip(&dark) {
+        let deviation = (dark * 20).abs_diff(total * 10);
+        let k = deviation.div_ceil(total) - 1;
+        *score += 10 * k;
+    }
+    scores
+}
+
+/// Row penalties of each mask: N1, N3, N2 with the row above; and the dark
+/// modules of each masked matrix.
+#[inline(never)]
+fn row_penalties(
+    image: &[u8],
+    pitch: usize,
+    map: &FunctionMap,
+    format: &[u32; 8],
+) -> ([u32; 8], [u32; 8]) {
+    let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
     let pairs = span(0, width - 1);
     let mut scores = [0u32; 8];
     let mut dark = [0u32; 8];
-    let mut format = [0u32; 8];
-    for (mask, bits) in format.iter_mut().enumerate() {
-        *bits = format_bits(ecc, Mask(mask as u8));
-    }
-
-    // Rows: N1, N3, N2 with the row above, and the dark count.
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
         let (function, dark_function) = map.row(y);
@@ -343,7 +370,17 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
         }
     }
 
-    // Columns: transpose strips of 32 columns into rows.
+    (scores, dark)
+}
+
+/// Column penalties of each mask: N1 and N3, on strips of 32 columns turned
+/// into rows by transposing.
+#[inline(never)]
+fn column_penalties(image: &[u8], pitch: usize, map: &FunctionMap, format: &[u32; 8]) -> [u32; 8] {
+    let width = map.width();
+    let inside = span(0, width);
+    let after_first = span(1, width);
+    let mut scores = [0u32; 8];
     let mut start = 0;
     while start < width {
         let mut strip = [[0u64; 3]; 32];
@@ -389,14 +426,6 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
         start += 32;
     }
 
-    // N4: the balance of dark and light modules.
-    // Never zero: the width is at least 21.
-    let total = ((width * width) as u32).max(1);
-    for (score, &dark) in scores.iter_mut().zip(&dark) {
-        let deviation = (dark * 20).abs_diff(total * 10);
-        let k = deviation.div_ceil(total) - 1;
-        *score += 10 * k;
-    }
     scores
 }
 

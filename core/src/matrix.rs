@@ -94,32 +94,24 @@ pub(crate) struct FunctionMap {
     centre_count: usize,
     /// The version information, 18 bits, or 0 below version 7.
     version_bits: u32,
-    /// The rows of alignment patterns, for rows beside the first centre (where
-    /// the first and last columns are left out for the finders), beside the
-    /// last centre (the first column is left out), and elsewhere: the
-    /// function modules, then the dark ones 0, 1 and 2 rows from the centre.
-    alignment: [[Row; 4]; 3],
+    /// The alignment patterns of a row that crosses every column of
+    /// centres: the function modules, then the dark ones 0, 1 and 2 rows from
+    /// the centre. Rows beside the first or last centre leave out the
+    /// patterns that would overlap the finders.
+    alignment: [Row; 4],
 }
 
 impl FunctionMap {
     pub(crate) fn new(version: Version) -> FunctionMap {
         let (centres, centre_count) = version.alignment_positions();
-        let mut alignment = [[[0u64; 3]; 4]; 3];
-        let last = centre_count.wrapping_sub(1);
-        for (kind, rows) in alignment.iter_mut().enumerate() {
-            for (i, &cx) in centres.iter().take(centre_count).enumerate() {
-                let skipped = match kind {
-                    0 => i == 0 || i == last,
-                    1 => i == 0,
-                    _ => false,
-                };
-                if skipped {
-                    continue;
-                }
-                let x = usize::from(cx) - 2;
-                for (row, bits) in rows.iter_mut().zip([0b11111, 0b10101, 0b10001, 0b11111]) {
-                    put_bits(row, x, bits, 5);
-                }
+        let mut alignment = [[0u64; 3]; 4];
+        for &cx in centres.iter().take(centre_count) {
+            let x = usize::from(cx) - 2;
+            for (row, bits) in alignment
+                .iter_mut()
+                .zip([0b11111, 0b10101, 0b10001, 0b11111])
+            {
+                put_bits(row, x, bits, 5);
             }
         }
         FunctionMap {
@@ -205,22 +197,35 @@ impl FunctionMap {
         }
         // Alignment patterns.
         let centres = self.centres.get(..self.centre_count).unwrap_or(&[]);
-        let last = self.centre_count.wrapping_sub(1);
         for (j, &cy) in centres.iter().enumerate() {
             let dy = y.abs_diff(usize::from(cy));
             if dy > 2 {
                 continue;
             }
-            let kind = if j == 0 {
-                0
-            } else if j == last {
-                1
+            // Beside the first centre, leave out the first and last columns
+            // of centres; beside the last, the first.
+            let first = span(4, 9);
+            let last = if j == 0 {
+                let x = usize::from(centres.last().copied().unwrap_or(0));
+                span(x.saturating_sub(2), x + 3)
             } else {
-                2
+                [0; 3]
             };
-            let rows = &self.alignment[kind];
-            or(&mut function, rows[0]);
-            or(&mut dark, rows[1 + dy]);
+            let keep = if j == 0 || j + 1 == centres.len() {
+                [
+                    !(first[0] | last[0]),
+                    !(first[1] | last[1]),
+                    !(first[2] | last[2]),
+                ]
+            } else {
+                [u64::MAX; 3]
+            };
+            let rows = &self.alignment;
+            let dark_row = &rows[1 + dy % 3];
+            for i in 0..3 {
+                function[i] |= rows[0][i] & keep[i];
+                dark[i] |= dark_row[i] & keep[i];
+            }
         }
         // Version information.
         if self.version_bits != 0 {

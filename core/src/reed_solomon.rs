@@ -71,18 +71,22 @@ impl Generator {
 
     /// Returns the products of the generator with every 4-bit value and
     /// with every 4-bit value times 16, each as four big-endian words.
-    fn nibble_tables(&self) -> NibbleTables {
-        let mut low = [[0u64; 4]; 16];
-        let mut high = [[0u64; 4]; 16];
-        for n in 0..16u8 {
-            for (j, &log) in self.log_coefficients[..self.degree].iter().enumerate() {
-                let coefficient = EXP[usize::from(log)];
-                let shift = 56 - 8 * (j % 8);
-                low[usize::from(n)][j / 8] |= u64::from(multiply(coefficient, n)) << shift;
-                high[usize::from(n)][j / 8] |= u64::from(multiply(coefficient, n << 4)) << shift;
+    pub(crate) fn nibble_tables(&self) -> NibbleTables {
+        let mut tables = NibbleTables {
+            low: [[0u64; 4]; 16],
+            high: [[0u64; 4]; 16],
+        };
+        let coefficients = self.log_coefficients.iter().take(self.degree);
+        for (j, &log) in coefficients.enumerate() {
+            let coefficient = EXP[usize::from(log)];
+            let (word, shift) = (j / 8 % 4, 56 - 8 * (j % 8));
+            for (n, (low, high)) in tables.low.iter_mut().zip(&mut tables.high).enumerate() {
+                let n = n as u8;
+                low[word] |= u64::from(multiply(coefficient, n)) << shift;
+                high[word] |= u64::from(multiply(coefficient, n << 4)) << shift;
             }
         }
-        NibbleTables { low, high }
+        tables
     }
 }
 

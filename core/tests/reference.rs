@@ -79,10 +79,21 @@ fn compare(kind: Kind, data: &[u8], version: Version, ecc: Ecc, mask: Option<Mas
     let mut image = vec![0u8; image_len(Version::MAX)];
     let ours = encode_segments(&[ours_segment], &options, &mut scratch, &mut image);
     let Ok((len, ref_ecl, ref_ver)) = encoded else {
-        assert!(ours.is_err(), "reference refused {kind:?} len {} at V{}", data.len(), version.number());
+        assert!(
+            ours.is_err(),
+            "reference refused {kind:?} len {} at V{}",
+            data.len(),
+            version.number()
+        );
         return false;
     };
-    let code = ours.unwrap_or_else(|e| panic!("{e} for {kind:?} len {} at V{}", data.len(), version.number()));
+    let code = ours.unwrap_or_else(|e| {
+        panic!(
+            "{e} for {kind:?} len {} at V{}",
+            data.len(),
+            version.number()
+        )
+    });
     let reference = RefCode::encode_codewords(
         &mut ref_out,
         len,
