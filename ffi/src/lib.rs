@@ -877,13 +877,14 @@ pub unsafe extern "C" fn drm_panic_qr_generate(
             let Ok(input) = bytes(data, data_len) else {
                 return 0;
             };
-            let segments = [
+            let with_url = [
                 Segment::Bytes(url.unwrap_or(&[])),
                 Segment::PanicDigits(input),
             ];
+            let without_url = [Segment::Bytes(input)];
             let segments = match url {
-                Some(_) => &segments[..],
-                None => &[Segment::Bytes(input)][..],
+                Some(_) => &with_url[..],
+                None => &without_url[..],
             };
             match encode_codewords(segments, &options, tmp) {
                 Ok(codewords) => codewords,
