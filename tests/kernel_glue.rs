@@ -29,7 +29,10 @@ fn static_lib() -> PathBuf {
         .arg(&target)
         .status()
         .expect("run cargo");
-    assert!(status.success(), "cargo build --release -p panicqr-ffi failed");
+    assert!(
+        status.success(),
+        "cargo build --release -p panicqr-ffi failed"
+    );
     target.join("release/libpanicqr.a")
 }
 
@@ -55,7 +58,11 @@ fn run_harness() -> PathBuf {
         String::from_utf8_lossy(&make.stderr)
     );
     let corpus = root().join("../shared/corpus");
-    assert!(corpus.is_dir(), "the crash logs are not in {}", corpus.display());
+    assert!(
+        corpus.is_dir(),
+        "the crash logs are not in {}",
+        corpus.display()
+    );
     let run = Command::new(&harness)
         .arg(&out)
         .arg(&corpus)
@@ -71,11 +78,6 @@ fn run_harness() -> PathBuf {
     );
     assert!(stdout.contains(", 0 failed"), "no summary line");
     out
-}
-
-/// Builds a DRM fourcc code.
-const fn fourcc(code: &[u8; 4]) -> u32 {
-    u32::from_le_bytes(*code)
 }
 
 /// Reads one pixel back to grey, from the DRM definition of its format and
@@ -163,7 +165,13 @@ fn decode_frame(path: &Path) -> (usize, usize, rqrr::MetaData, Vec<u8>) {
         grey(format, &pixels[at..at + cpp])
     });
     let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "{}: {} codes found", path.display(), grids.len());
+    assert_eq!(
+        grids.len(),
+        1,
+        "{}: {} codes found",
+        path.display(),
+        grids.len()
+    );
     let mut payload = Vec::new();
     let meta = grids[0]
         .decode_to(&mut payload)
@@ -205,6 +213,9 @@ fn glue_paints_decodable_codes_of_the_log_tail() {
         } else {
             payload
         };
-        assert!(carried == tail, "{name}: the code does not carry the log's tail");
+        assert!(
+            carried == tail,
+            "{name}: the code does not carry the log's tail"
+        );
     }
 }

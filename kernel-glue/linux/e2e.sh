@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# End-to-end test in a real kernel: Linux 6.12, patched to draw its panic QR
+# code with panicqr (kernel-glue/), panics under QEMU; a screenshot of the
+# panic screen is decoded by zbarimg and by examples/decode, and the log they
+# read back must be an exact tail of what the serial console printed, with
+# the test's marker line and "Kernel panic - not syncing" in it.
+#
+# Usage: kernel-glue/linux/e2e.sh [--vga MODE] [--out DIR] [--screenshot FILE]
+#
+#   --vga MODE         the VESA mode the kernel boots in, passed as vga=MODE:
+#                      0x318 (1024x768, the default), 0x315 (800x600),
+#                      0x314 (800x600, 16 bits a pixel), 0x312 (640x480)
+#   --out DIR          where the run's files go (serial log, screenshot,
+#                      decoded logs); default $CARGO_TARGET_DIR/kernel-e2e/MODE
+#   --screenshot FILE  also copy the screenshot (PNG) to FILE
+#
+# Runs non-interactively from a fresh clone, as root (it installs Debian's
+# build packages when they are missing). The kernel build is cached outside
+# the repository, in ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-HASH, keyed by
+# the patches, the config fragment, the glue, the C header and the encoder
+# object, so a warm run only boots the kernel. PANICQR_KEEP_TREE=1 keeps the
+# patched source tree next to the image.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+export PANICQR_CACHE="$cache"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+jobs=$(nproc)
+
+vga=0x318
+out=
+shot=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--vga) vga=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--screenshot) shot=$2; shift 2 ;;
+	-h | --help) sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+out="${out:-$CARGO_TARGET_DIR/kernel-e2e/$vga}"
+
+log() { echo "e2e.sh: $*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+start=$(date +%s)
+elapsed() { echo "$(($(date +%s) - start)) s"; }
+
+############################################################################
+# Packages
+############################################################################
+
+packages=(flex bison bc libelf-dev libssl-dev cpio xz-utils qemu-system-x86
+	busybox-static zbar-tools gcc make)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	as_root=()
+	[ "$(id -u)" = 0 ] || as_root=(sudo -n)
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+	export PANICQR_APT_UPDATED=1
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+fi
+
+############################################################################
+# Inputs: the kernel source, the encoder object, the glue
+############################################################################
+
+"$repo/scripts/linux-source.sh" >/dev/null
+tarball="$cache/debian/linux-source-6.12.tar.xz"
+[ -s "$tarball" ] || die "no $tarball after scripts/linux-source.sh"
+
+log "building the encoder object"
+object=$("$repo/scripts/build-kernel-object.sh" | tail -n 1)
+[ -s "$object" ] || die "scripts/build-kernel-object.sh gave no object"
+# What the kernel's link would reject later, said early and clearly.
+if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
+	die "$object has GOT or non-kernel-model relocations"
+fi
+
+patches=("$here"/patches/*.patch)
+[ -e "${patches[0]}" ] || die "no patch in $here/patches"
+glue=("$repo/kernel-glue/panicqr_glue.c" "$repo/kernel-glue/panicqr_glue.h"
+	"$repo/include/panicqr.h")
+fragment="$here/config.fragment"
+
+# The cache key: everything that goes into the image, and the recipe.
+key=$(
+	{
+		echo "recipe 1"
+		cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
+		sha256sum "${patches[@]}" "$fragment" "${glue[@]}" "$object" |
+			awk '{ print $1 }'
+	} | sha256sum | cut -c1-16
+)
+kdir="$cache/kernel-$key"
+image="$kdir/bzImage"
+
+############################################################################
+# The kernel: tinyconfig + fragment, patched, built once per key
+############################################################################
+
+build_kernel() {
+	local src="$kdir/src" p line
+	rm -rf "$kdir"
+	mkdir -p "$kdir"
+	log "extracting Linux into $src"
+	xz -dc -T"$jobs" "$tarball" | tar -x -C "$kdir"
+	mv "$kdir/linux-source-6.12" "$src"
+
+	# The glue and the shipped object; the patches wire them in.
+	cp "${glue[@]}" "$src/drivers/gpu/drm/"
+	cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
+	for p in "${patches[@]}"; do
+		log "applying $(basename "$p")"
+		patch -d "$src" -p1 --batch --forward --quiet <"$p" ||
+			die "$(basename "$p") does not apply"
+	done
+
+	log "configuring (tinyconfig + $(basename "$fragment"))"
+	make -C "$src" -s tinyconfig >/dev/null
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "$fragment" >/dev/null
+	make -C "$src" -s olddefconfig >/dev/null
+	# merge_config drops what Kconfig refuses: check every line took.
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*) grep -qxF "$line" "$src/.config" || die "config lacks $line" ;;
+		"# CONFIG_"*) ! grep -q "^${line#\# }" "$src/.config" ||
+			! grep -q "^$(echo "$line" | awk '{ print $2 }')=" "$src/.config" ||
+			die "config has ${line#\# }" ;;
+		esac
+	done <"$fragment"
+
+	log "make -j$jobs bzImage (a few minutes)"
+	local t0=$(date +%s)
+	if ! make -C "$src" -j"$jobs" bzImage >"$kdir/build.log" 2>&1; then
+		tail -n 40 "$kdir/build.log" >&2
+		die "kernel build failed (log: $kdir/build.log)"
+	fi
+	log "kernel built in $(($(date +%s) - t0)) s"
+	cp "$src/.config" "$kdir/config"
+	cp "$src/arch/x86/boot/bzImage" "$image.part"
+	if [ "${PANICQR_KEEP_TREE:-0}" != 1 ]; then
+		rm -rf "$src"
+	fi
+	mv "$image.part" "$image"
+}
+
+if [ -s "$image" ]; then
+	log "cached kernel $image"
+else
+	build_kernel
+	# Keep the cache small: the two newest images only.
+	ls -1dt "$cache"/kernel-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
+fi
+
+############################################################################
+# The initramfs: busybox, a marker in the log, then a crash
+############################################################################
+
+rm -rf "$out"
+mkdir -p "$out"
+marker="panicqr-e2e-marker-$(date +%s)-$$-$RANDOM"
+root="$out/initramfs"
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cat >"$root/init" <<EOF
+#!/bin/sh
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+echo "$marker" >/dev/kmsg
+echo c >/proc/sysrq-trigger
+EOF
+chmod 755 "$root/init"
+(cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9) >"$out/initramfs.cpio.gz"
+
+############################################################################
+# Boot, wait for the panic, take the screenshot
+############################################################################
+
+serial="$out/serial.log"
+mon="$out/monitor"
+mkfifo "$mon.in" "$mon.out"
+cat "$mon.out" >"$out/monitor.log" &
+reader=$!
+log "booting (vga=$vga)"
+qemu-system-x86_64 -m 256 -smp 1 -kernel "$image" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 vga=$vga panic=0 drm.panic_screen=qr_code" \
+	-vga std -display none -serial "file:$serial" -monitor "pipe:$mon" \
+	-no-reboot -nodefaults -no-user-config &
+qemu=$!
+exec 3>"$mon.in"
+cleanup() {
+	kill "$qemu" 2>/dev/null || true
+	wait "$qemu" 2>/dev/null || true
+	kill "$reader" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# drm_panic draws from the panic's kmsg dump, before the final
+# "---[ end Kernel panic" line.
+for _ in $(seq 1200); do
+	grep -q -- '---\[ end Kernel panic' "$serial" 2>/dev/null && break
+	kill -0 "$qemu" 2>/dev/null || die "QEMU exited before the panic"
+	sleep 0.1
+done
+grep -q -- '---\[ end Kernel panic' "$serial" || die "no panic within 120 s (log: $serial)"
+log "panicked after $(elapsed)"
+sleep 2
+screen="$out/screen.png"
+echo "screendump $screen -f png" >&3
+for _ in $(seq 100); do
+	[ -s "$screen" ] && grep -q 'screendump' "$out/monitor.log" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 0.5
+echo quit >&3
+exec 3>&-
+wait "$qemu" 2>/dev/null || true
+[ -s "$screen" ] || die "no screenshot"
+[ -z "$shot" ] || cp "$screen" "$shot"
+
+############################################################################
+# Decode with zbarimg and with examples/decode, compare with the serial log
+############################################################################
+
+grep -q "Registered 1 planes with drm panic" "$serial" ||
+	die "simpledrm did not register with drm_panic"
+if grep -q 'panicqr: ' "$serial"; then
+	grep 'panicqr: ' "$serial" | tr -d '\r' | sed 's/^/e2e.sh: kernel: /' >&2
+fi
+
+log "building examples/decode"
+cargo build --quiet --release --manifest-path "$repo/Cargo.toml" -p panicqr-tools --example decode
+decode="$CARGO_TARGET_DIR/release/examples/decode"
+
+# zbarimg reads the QR code; its text is the URL, which our decoder
+# decompresses. --raw prints the decoded text only; byte segments are
+# passed through as text, digits as digits.
+if ! zbarimg --raw -q "$screen" >"$out/zbar.txt"; then
+	die "zbarimg found no code in $screen"
+fi
+url=$(head -n 1 "$out/zbar.txt")
+"$decode" "$url" >"$out/log-zbar.txt" 2>"$out/decode-zbar.err" ||
+	die "examples/decode could not read zbarimg's URL: $(cat "$out/decode-zbar.err")"
+# Our scanner reads the picture itself.
+"$decode" "$screen" >"$out/log-decode.txt" 2>"$out/decode.err" ||
+	die "examples/decode found no code: $(cat "$out/decode.err")"
+cmp -s "$out/log-zbar.txt" "$out/log-decode.txt" ||
+	die "zbarimg and examples/decode read different logs"
+
+recovered="$out/log-decode.txt"
+grep -qF "$marker" "$recovered" || die "the recovered log lacks the marker $marker"
+grep -qF 'Kernel panic - not syncing' "$recovered" || die "the recovered log lacks the panic line"
+
+# The serial console writes each kmsg line as kmsg_dump does, with the same
+# "[seconds.micros] " prefix, but ends lines with \r\n. The recovered log
+# must appear in it whole, starting on a line, and the console lines after
+# it must be those printed after the dump.
+tr -d '\r' <"$serial" >"$out/serial-lf.log"
+python3 - "$out/serial-lf.log" "$recovered" <<'EOF' || die "the recovered log is not a tail of the serial log"
+import sys
+serial = open(sys.argv[1], "rb").read()
+got = open(sys.argv[2], "rb").read()
+if not got.endswith(b"\n"):
+    got += b"\n"
+at = serial.rfind(got)
+if at < 0 or (at > 0 and serial[at - 1:at] != b"\n"):
+    # Show where they part.
+    lines = got.split(b"\n")
+    for i in range(len(lines), 0, -1):
+        if serial.find(b"\n".join(lines[:i])) >= 0:
+            print(f"e2e.sh: first {i} of {len(lines)} lines match; then {lines[i]!r}", file=sys.stderr)
+            break
+    sys.exit(1)
+after = serial[at + len(got):].decode("utf-8", "replace").splitlines()
+allowed = ("Kernel Offset:", "---[ end Kernel panic")
+for line in after:
+    text = line.split("] ", 1)[-1] if line.startswith("[") else line
+    if not text.startswith(allowed):
+        print(f"e2e.sh: serial line after the recovered tail: {line!r}", file=sys.stderr)
+        sys.exit(1)
+print(f"e2e.sh: recovered {len(got)} bytes, {got.count(b'\n')} lines; "
+      f"{len(after)} console lines follow the dump", file=sys.stderr)
+EOF
+
+size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]))' "$screen")
+log "PASS vga=$vga screen=$size marker=$marker in $(elapsed) (files: $out)"
+echo "1 passed, 0 failed"
