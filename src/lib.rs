@@ -2,6 +2,7 @@
 //! reading payloads back from URLs and images. Nothing here runs in a kernel.
 
 pub mod decode;
+pub mod render;
 pub mod scan;
 
 pub use decode::{decode_payload, DecodeError, Decoded};
