@@ -153,6 +153,7 @@ fn rendered_screens_decode_to_the_tail() {
         (PixelFormat::Argb1555, 1366, 768, true, &long[..]),
         (PixelFormat::Rgba5551, 640, 480, true, SAMPLE_KMSG),
     ];
+    let mut dictionary = false;
     for (format, width, height, url, kmsg) in cases {
         let config = Config {
             width,
@@ -164,7 +165,11 @@ fn rendered_screens_decode_to_the_tail() {
         let summary = round_trip(kmsg, &config);
         // The long log never fits whole, the sample always does.
         assert_eq!(summary.tail_start > 0, kmsg.len() > SAMPLE_KMSG.len());
+        dictionary |= summary.dictionary;
     }
+    // The preset dictionary carried more of the long log at least once, so
+    // `d=1` was decoded too.
+    assert!(dictionary);
 }
 
 #[test]
