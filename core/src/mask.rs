@@ -110,16 +110,34 @@ pub(crate) fn draw_format(image: &mut [u8], pitch: usize, width: usize, ecc: Ecc
 }
 
 /// The dark format modules of one line: row `line` when `along_x`, or else
-/// column `line`.
+/// column `line`. Only rows and columns 0 to 8 and the last 8 hold format
+/// modules (see [`for_each_format_module`]); row 8 and column 8 hold many,
+/// the others one each.
 fn format_line(width: usize, bits: u32, line: usize, along_x: bool) -> Row {
     let mut row = [0u64; 3];
-    if line <= 8 || line + 8 >= width {
+    if line == 8 {
         for_each_format_module(width, bits, |x, y| {
             let (fixed, along) = if along_x { (y, x) } else { (x, y) };
             if fixed == line {
                 set_bit(&mut row, along);
             }
         });
+        return row;
+    }
+    // Which format bit sits on this line, and where along it.
+    let (bit_index, along) = match (along_x, line) {
+        // Row y: the module in column 8.
+        (true, 0..=5) => (line, 8),
+        (true, 7) => (6, 8),
+        (true, y) if y + 7 >= width => (y + 15 - width, 8),
+        // Column x: the module in row 8.
+        (false, 7) => (8, 8),
+        (false, x @ 0..=5) => (14 - x, 8),
+        (false, x) if x + 8 >= width => (width - 1 - x, 8),
+        _ => return row,
+    };
+    if bits >> bit_index & 1 != 0 {
+        set_bit(&mut row, along);
     }
     row
 }
@@ -152,9 +170,33 @@ fn and_not(a: &Row, b: &Row) -> Row {
     [a[0] & !b[0], a[1] & !b[1], a[2] & !b[2]]
 }
 
+/// Returns the set bits of a row.
 #[inline(always)]
 fn count(r: &Row) -> u32 {
-    r[0].count_ones() + r[1].count_ones() + r[2].count_ones()
+    weighted_count(r, &[0; 3])
+}
+
+/// Returns the set bits of `a` plus twice those of `b`.
+///
+/// Without a population count instruction (the baseline x86-64 the kernel
+/// builds for has none), each word's bits are summed per byte and the bytes
+/// of all six words added before one multiply gathers them: cheaper than six
+/// separate counts. Each byte sums at most 3 × 8 + 2 × 3 × 8 = 72.
+#[inline(always)]
+fn weighted_count(a: &Row, b: &Row) -> u32 {
+    if cfg!(target_feature = "popcnt") {
+        let ones = a[0].count_ones() + a[1].count_ones() + a[2].count_ones();
+        return ones + 2 * (b[0].count_ones() + b[1].count_ones() + b[2].count_ones());
+    }
+    #[inline(always)]
+    fn bytes(x: u64) -> u64 {
+        let x = x - ((x >> 1) & 0x5555_5555_5555_5555);
+        let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
+        (x + (x >> 4)) & 0x0f0f_0f0f_0f0f_0f0f
+    }
+    let sum =
+        bytes(a[0]) + bytes(a[1]) + bytes(a[2]) + 2 * (bytes(b[0]) + bytes(b[1]) + bytes(b[2]));
+    (sum.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
 /// Returns the module at `x` of a line, light outside it.
@@ -177,6 +219,9 @@ fn all_dark(line: &Row, start: isize, len: isize) -> bool {
 /// length `3n` that ends at `end`: dark n, light n, dark 3n, light n, dark n,
 /// with light 4n on one side and light n on the other.
 fn scaled_finder_patterns(line: &Row, end: isize, n: isize) -> u32 {
+    if n <= 4 {
+        return scaled_finder_patterns_in_window(line, end, n as u32);
+    }
     let core = all_light(line, end - 4 * n + 1, n)
         && all_dark(line, end - 5 * n + 1, n)
         && all_light(line, end + 1, n)
@@ -187,6 +232,44 @@ fn scaled_finder_patterns(line: &Row, end: isize, n: isize) -> u32 {
     let before = |len| all_light(line, end - 5 * n - len + 1, len);
     let after = |len| all_light(line, end + 2 * n + 1, len);
     u32::from(before(4 * n) && after(n)) + u32::from(before(n) && after(4 * n))
+}
+
+/// Returns the `len` (at most 64) modules of a line from `start` on, the
+/// first at the top of the word; modules outside the line are light (0).
+fn window(line: &Row, start: isize, len: u32) -> u64 {
+    let mut value = 0u64;
+    let mut taken = 0u32;
+    let mut at = start;
+    while taken < len {
+        let here = (len - taken).min(64 - (at.rem_euclid(64)) as u32);
+        let word = if at < 0 {
+            0
+        } else {
+            line.get(at as usize / 64).copied().unwrap_or(0)
+        };
+        let bits = (word << at.rem_euclid(64)) & !(u64::MAX >> here);
+        value |= bits >> taken;
+        taken += here;
+        at += here as isize;
+    }
+    value
+}
+
+/// [`scaled_finder_patterns`] for units up to 4: the whole neighbourhood,
+/// 15n modules, fits one word and is compared with masks.
+fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
+    // Modules from `end - 9n + 1`: light 4n, dark n, light n, dark 3n (ending
+    // at `end`), light n, dark n, light 4n.
+    let bits = window(line, end - 9 * n as isize + 1, 15 * n);
+    let run = |from: u32, len: u32| (u64::MAX >> from) & !(u64::MAX >> (from + len));
+    let core_mask = run(4 * n, 7 * n);
+    let core = run(4 * n, n) | run(6 * n, 3 * n) | run(10 * n, n);
+    if bits & core_mask != core {
+        return 0;
+    }
+    let light = |from, len| bits & run(from, len) == 0;
+    u32::from(light(0, 4 * n) && light(11 * n, n))
+        + u32::from(light(3 * n, n) && light(11 * n, 4 * n))
 }
 
 /// The N1 and N3 penalty points of one line (a row, or a column
@@ -200,7 +283,7 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     let same2 = and(&same, &shr(&same, 1));
     let run5 = and(&same2, &shr(&same2, 2));
     let run6 = and(&run5, &shr(&same, 4));
-    let n1 = count(&run5) + 2 * count(&and_not(&run5, &run6));
+    let n1 = weighted_count(&run5, &and_not(&run5, &run6));
 
     // N3, unit 1: 1011101 ending at e, light at e-7 and e+1.
     let d2 = shr(d, 2);
@@ -236,9 +319,38 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     ];
     let ends = and_not(&six, &light_after);
     if ends != [0; 3] {
-        n3 += scaled_patterns_at(d, &ends);
+        n3 += scaled_candidates(d, &ends, &d6);
     }
     n1 + 40 * n3
+}
+
+/// Narrows the ends of dark runs of 6 or more to those that can be scaled
+/// finder-like patterns, and counts those: a run of exactly 6 must have the
+/// unit-2 core around it (checked with shifts), and runs of 9 or more are
+/// rare enough to check one by one.
+#[inline(never)]
+fn scaled_candidates(d: &Row, ends: &Row, d6: &Row) -> u32 {
+    let exactly_six = and_not(ends, d6);
+    // Runs of 9 or more.
+    let (d7, d8) = (shr(d, 7), shr(d, 8));
+    let mut candidates = [0u64; 3];
+    for i in 0..3 {
+        candidates[i] = ends[i] & d6[i] & d7[i] & d8[i];
+    }
+    if exactly_six != [0; 3] {
+        // Light at e-7, dark at e-8 and e-9, light at e-10; dark at e+3 and
+        // e+4, light at e+5.
+        let (b7, b8, b9, b10) = (d7, d8, shr(d, 9), shr(d, 10));
+        let (a3, a4, a5) = (shl(d, 3), shl(d, 4), shl(d, 5));
+        for i in 0..3 {
+            candidates[i] |=
+                exactly_six[i] & !b7[i] & b8[i] & b9[i] & !b10[i] & a3[i] & a4[i] & !a5[i];
+        }
+    }
+    if candidates == [0; 3] {
+        return 0;
+    }
+    scaled_patterns_at(d, &candidates)
 }
 
 /// Counts the scaled finder-like patterns around the dark runs that end at
@@ -358,13 +470,13 @@ fn row_penalties(
                 let up = &above[mask];
                 let next = shl(&row, 1);
                 let up_next = shl(up, 1);
-                let mut blocks = 0;
+                let mut blocks = [0u64; 3];
                 for i in 0..3 {
                     let horizontal = !(row[i] ^ next[i]);
                     let vertical = !(row[i] ^ up[i]) & !(next[i] ^ up_next[i]);
-                    blocks += (horizontal & vertical & pairs[i]).count_ones();
+                    blocks[i] = horizontal & vertical & pairs[i];
                 }
-                scores[mask] += 3 * blocks;
+                scores[mask] += 3 * count(&blocks);
             }
             above[mask] = row;
         }
@@ -388,12 +500,10 @@ fn column_penalties(image: &[u8], pitch: usize, map: &FunctionMap, format: &[u32
         while top < width {
             let mut block = [0u32; 32];
             for (k, slot) in block.iter_mut().enumerate() {
-                let row = load_row(image, pitch, top + k);
-                let word = row.get(start / 64).copied().unwrap_or(0);
-                *slot = if start % 64 == 0 {
-                    (word >> 32) as u32
+                *slot = if top + k < width {
+                    crate::matrix::load_u32(image, pitch, top + k, start / 32)
                 } else {
-                    word as u32
+                    0
                 };
             }
             transpose32(&mut block);

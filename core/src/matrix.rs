@@ -61,11 +61,16 @@ pub(crate) fn load_row(image: &[u8], pitch: usize, y: usize) -> Row {
     let mut row = [0u64; 3];
     if let Some(bytes) = image.get(y * pitch..y * pitch + pitch) {
         for (word, chunk) in row.iter_mut().zip(bytes.chunks(8)) {
-            let mut value = 0u64;
-            for (k, &byte) in chunk.iter().enumerate() {
-                value |= u64::from(byte) << (56 - 8 * (k & 7));
-            }
-            *word = value;
+            *word = match <[u8; 8]>::try_from(chunk) {
+                Ok(whole) => u64::from_be_bytes(whole),
+                Err(_) => {
+                    let mut value = 0u64;
+                    for (k, &byte) in chunk.iter().enumerate() {
+                        value |= u64::from(byte) << (56 - 8 * (k & 7));
+                    }
+                    value
+                }
+            };
         }
     }
     row
@@ -76,8 +81,8 @@ pub(crate) fn load_row(image: &[u8], pitch: usize, y: usize) -> Row {
 pub(crate) fn store_row(image: &mut [u8], pitch: usize, y: usize, row: &Row) {
     if let Some(bytes) = image.get_mut(y * pitch..y * pitch + pitch) {
         for (word, chunk) in row.iter().zip(bytes.chunks_mut(8)) {
-            for (k, byte) in chunk.iter_mut().enumerate() {
-                *byte = (word >> (56 - 8 * (k & 7))) as u8;
+            for (byte, value) in chunk.iter_mut().zip(word.to_be_bytes()) {
+                *byte = value;
             }
         }
     }
@@ -542,7 +547,7 @@ pub(crate) fn place_codewords(
 /// Loads the 32 bits at column `32 * column_block` of row `y`; bits past the
 /// row's bytes are zero.
 #[inline]
-fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
+pub(crate) fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
     let start = y * pitch + 4 * column_block;
     let end = (start + 4).min(y * pitch + pitch);
     let mut value = 0u32;
