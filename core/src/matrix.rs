@@ -550,13 +550,15 @@ pub(crate) fn place_codewords(
 pub(crate) fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
     let start = y * pitch + 4 * column_block;
     let end = (start + 4).min(y * pitch + pitch);
-    let mut value = 0u32;
-    if let Some(bytes) = image.get(start..end) {
-        for (k, &byte) in bytes.iter().enumerate() {
-            value |= u32::from(byte) << (24 - 8 * (k & 3));
-        }
+    match image.get(start..end) {
+        Some(bytes) => match <[u8; 4]>::try_from(bytes) {
+            Ok(whole) => u32::from_be_bytes(whole),
+            Err(_) => bytes.iter().enumerate().fold(0, |value, (k, &byte)| {
+                value | u32::from(byte) << (24 - 8 * (k & 3))
+            }),
+        },
+        None => 0,
     }
-    value
 }
 
 /// Stores what [`load_u32`] loads.
@@ -565,8 +567,8 @@ fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, valu
     let start = y * pitch + 4 * column_block;
     let end = (start + 4).min(y * pitch + pitch);
     if let Some(bytes) = image.get_mut(start..end) {
-        for (k, byte) in bytes.iter_mut().enumerate() {
-            *byte = (value >> (24 - 8 * (k & 3))) as u8;
+        for (byte, part) in bytes.iter_mut().zip(value.to_be_bytes()) {
+            *byte = part;
         }
     }
 }
