@@ -58,7 +58,10 @@ fn fast_version(v: u8) -> fast_qr::Version {
 
 fn main() {
     let budget = Duration::from_millis(
-        std::env::var("BENCH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        std::env::var("BENCH_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300),
     );
     println!("Encoder speed, level L, random bytes filling the version ({budget:?} a cell).");
     println!(
@@ -80,7 +83,8 @@ fn main() {
             let mut scratch = vec![0u8; scratch_len(Version::MAX)];
             let mut image = vec![0u8; image_len(Version::MAX)];
             let ours = time(budget, || {
-                let code = encode_binary(black_box(&data), &options, &mut scratch, &mut image).unwrap();
+                let code =
+                    encode_binary(black_box(&data), &options, &mut scratch, &mut image).unwrap();
                 black_box(code.mask());
             });
 
@@ -96,7 +100,11 @@ fn main() {
                     QrCodeEcc::Low,
                     ref_version,
                     ref_version,
-                    if fixed { Some(qrcodegen_no_heap::Mask::new(0)) } else { None },
+                    if fixed {
+                        Some(qrcodegen_no_heap::Mask::new(0))
+                    } else {
+                        None
+                    },
                     false,
                 )
                 .unwrap();

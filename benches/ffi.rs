@@ -71,7 +71,14 @@ fn main() {
         buffer[..data.len()].copy_from_slice(&data);
         // SAFETY: the URL is NULL; the buffers are valid for their lengths.
         let width = unsafe {
-            drm_panic_qr_generate(ptr::null(), buffer.as_mut_ptr(), data.len(), 4071, tmp.as_mut_ptr(), 3706)
+            drm_panic_qr_generate(
+                ptr::null(),
+                buffer.as_mut_ptr(),
+                data.len(),
+                4071,
+                tmp.as_mut_ptr(),
+                3706,
+            )
         };
         assert_eq!(width, 177);
     });
@@ -82,7 +89,14 @@ fn main() {
         buffer[..packed].copy_from_slice(&data[..packed]);
         // SAFETY: the URL is NUL-terminated; the buffers are valid.
         let width = unsafe {
-            drm_panic_qr_generate(url.as_ptr().cast(), buffer.as_mut_ptr(), packed, 4071, tmp.as_mut_ptr(), 3706)
+            drm_panic_qr_generate(
+                url.as_ptr().cast(),
+                buffer.as_mut_ptr(),
+                packed,
+                4071,
+                tmp.as_mut_ptr(),
+                3706,
+            )
         };
         assert_eq!(width, 177);
     });
@@ -119,17 +133,40 @@ fn main() {
     let linux = linux(&data, iterations);
 
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!("Version 40-L through the C ABI, 2953 random bytes (median of 11 runs of {iterations}).");
+    println!(
+        "Version 40-L through the C ABI, 2953 random bytes (median of 11 runs of {iterations})."
+    );
     println!("| call | time per code | vs Linux 6.12 (mask 0) |");
     println!("|---|---|---|");
     let ratio = |d: Duration| {
-        linux.map_or("-".to_string(), |l| format!("{:.1}× faster", l.as_secs_f64() / d.as_secs_f64()))
+        linux.map_or("-".to_string(), |l| {
+            format!("{:.1}× faster", l.as_secs_f64() / d.as_secs_f64())
+        })
     };
     if let Some(l) = linux {
-        println!("| Linux 6.12 `drm_panic_qr_generate`, byte segment | {:.1} µs | 1.0× |", us(l));
+        println!(
+            "| Linux 6.12 `drm_panic_qr_generate`, byte segment | {:.1} µs | 1.0× |",
+            us(l)
+        );
     }
-    println!("| `drm_panic_qr_generate`, byte segment | {:.1} µs | {} |", us(drm_bytes), ratio(drm_bytes));
-    println!("| `drm_panic_qr_generate`, URL + 2800 packed bytes | {:.1} µs | {} |", us(drm_url), ratio(drm_url));
-    println!("| `panicqr_encode_binary`, mask 0 | {:.1} µs | {} |", us(native_fixed), ratio(native_fixed));
-    println!("| `panicqr_encode_binary`, automatic mask | {:.1} µs | {} |", us(native_auto), ratio(native_auto));
+    println!(
+        "| `drm_panic_qr_generate`, byte segment | {:.1} µs | {} |",
+        us(drm_bytes),
+        ratio(drm_bytes)
+    );
+    println!(
+        "| `drm_panic_qr_generate`, URL + 2800 packed bytes | {:.1} µs | {} |",
+        us(drm_url),
+        ratio(drm_url)
+    );
+    println!(
+        "| `panicqr_encode_binary`, mask 0 | {:.1} µs | {} |",
+        us(native_fixed),
+        ratio(native_fixed)
+    );
+    println!(
+        "| `panicqr_encode_binary`, automatic mask | {:.1} µs | {} |",
+        us(native_auto),
+        ratio(native_auto)
+    );
 }

@@ -54,7 +54,9 @@ fn data_bits(version: u8, ecc: u8) -> usize {
 
 #[test]
 fn exact_capacity_encodes_and_one_more_byte_does_not() {
-    let data: Vec<u8> = (0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let data: Vec<u8> = (0..3000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
     let url = vec![b'u'; 255];
     for version in 1..=40u8 {
         for ecc in 0..4u8 {
@@ -63,7 +65,11 @@ fn exact_capacity_encodes_and_one_more_byte_does_not() {
                 let url = &url[..url_len];
                 let (status, code) = encode(url, &data[..capacity], version, ecc);
                 if capacity > 0 {
-                    assert_eq!(status, panicqr_status::PANICQR_OK, "V{version} ecc {ecc} url {url_len} cap {capacity}");
+                    assert_eq!(
+                        status,
+                        panicqr_status::PANICQR_OK,
+                        "V{version} ecc {ecc} url {url_len} cap {capacity}"
+                    );
                     assert_eq!(code.version, version);
                 }
                 let (status, _) = encode(url, &data[..capacity + 1], version, ecc);
@@ -90,11 +96,19 @@ fn exact_capacity_spot_checks_from_the_standard() {
         };
         let byte_count = [8, 16, 16][class];
         let numeric_count = [10, 12, 14][class];
-        let header = if url == 0 { 0 } else { 4 + byte_count + 8 * url } + 4 + numeric_count;
+        let header = if url == 0 {
+            0
+        } else {
+            4 + byte_count + 8 * url
+        } + 4
+            + numeric_count;
         let available = data_bits(version, ecc).saturating_sub(header);
         let digits = |n: usize| n / 7 * 17 + [0, 3, 5, 8, 10, 13, 15][n % 7];
         let bits = |d: usize| d / 3 * 10 + [0, 4, 7][d % 3];
-        (0..3000).take_while(|&n| bits(digits(n)) <= available).last().unwrap_or(0)
+        (0..3000)
+            .take_while(|&n| bits(digits(n)) <= available)
+            .last()
+            .unwrap_or(0)
     };
     for (version, ecc, url) in [(1, 0, 0), (1, 3, 3), (10, 1, 40), (40, 0, 48), (40, 3, 200)] {
         assert_eq!(
@@ -121,13 +135,27 @@ fn linux_estimate_always_fits_its_version() {
             }
             let mut url = vec![b'h'; url_len];
             url.push(0);
-            let url_ptr = if url_len == 0 { ptr::null() } else { url.as_ptr().cast() };
+            let url_ptr = if url_len == 0 {
+                ptr::null()
+            } else {
+                url.as_ptr().cast()
+            };
             // SAFETY: `url` is NUL-terminated; the buffers are valid for their sizes.
             let width = unsafe {
-                drm_panic_qr_generate(url_ptr, data.as_mut_ptr(), max, data.len(), tmp.as_mut_ptr(), tmp.len())
+                drm_panic_qr_generate(
+                    url_ptr,
+                    data.as_mut_ptr(),
+                    max,
+                    data.len(),
+                    tmp.as_mut_ptr(),
+                    tmp.len(),
+                )
             };
             assert!(width > 0, "V{version} url {url_len}: {max} bytes refused");
-            assert!(width <= 17 + 4 * version, "V{version} url {url_len}: width {width}");
+            assert!(
+                width <= 17 + 4 * version,
+                "V{version} url {url_len}: width {width}"
+            );
         }
     }
 }
