@@ -386,6 +386,10 @@ pub fn encode_text<'a>(
     scratch: &mut [u8],
     image: &'a mut [u8],
 ) -> Result<QrCode<'a>, Error> {
+    if text.is_empty() {
+        // The segmentation search needs a character; no text is no segment.
+        return encode_segments(&[], options, scratch, image);
+    }
     let mut class_bits = [None; 3];
     for (class, bits) in class_bits.iter_mut().enumerate() {
         *bits = segment::text_min_bits(text, class);

@@ -493,12 +493,17 @@ pub fn encode_kmsg<'a>(
     let mut result = fit_url(kmsg, &plain, workspace, image)?;
     let mut used = plain;
     if request.dictionary {
-        let with = fit_url(kmsg, request, workspace, image)?;
-        if with.0.tail_start < result.0.tail_start {
-            result = with;
-            used = *request;
-        } else {
-            result = fit_url(kmsg, &plain, workspace, image)?;
+        // The dictionary's URL is longer: when only the plain one fits,
+        // keep the plain stream.
+        match fit_url(kmsg, request, workspace, image) {
+            Ok(with) if with.0.tail_start < result.0.tail_start => {
+                result = with;
+                used = *request;
+            }
+            Ok(_) | Err(Error::DataTooLong { .. }) => {
+                result = fit_url(kmsg, &plain, workspace, image)?;
+            }
+            Err(error) => return Err(error),
         }
     }
     let (fit, url_len) = result;
@@ -523,7 +528,9 @@ fn fit_url(
     image: &mut [u8],
 ) -> Result<(Fit, usize), Error> {
     let options = &request.options;
-    let url_len = write_url_prefix(request, image)?;
+    // Measure before writing: a URL too long for the code is `DataTooLong`,
+    // even when it is also longer than the image buffer.
+    let url_len = url_prefix_len(request);
     let capacity = panic_url_capacity(options.max_version, options.ecc, url_len);
     if capacity == 0 {
         return Err(Error::DataTooLong {
@@ -531,6 +538,7 @@ fn fit_url(
             available_bits: options.max_version.data_bits(options.ecc),
         });
     }
+    write_url_prefix(request, image)?;
     let needed = url_len + capacity;
     let out = image
         .get_mut(url_len..needed)

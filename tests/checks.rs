@@ -1,0 +1,149 @@
+//! The fuzz targets' checks (`fuzz/checks`, crate `panicqr-checks`) on
+//! small fixed inputs: every committed seed of every target, and a few
+//! hundred pseudo-random cases each (`PANICQR_CHECK_CASES`, default 100).
+//! Also the regression tests of the bugs the fuzzers found.
+
+use std::path::Path;
+
+use panicqr::payload::{encode_kmsg, workspace_len, KmsgRequest};
+use panicqr::{encode_text, image_len, scratch_len, Ecc, Error, Options, Version};
+use panicqr_checks::{decode_code, run_dir, run_random, CHECKS};
+
+fn cases() -> usize {
+    std::env::var("PANICQR_CHECK_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100)
+}
+
+fn run(name: &str) {
+    let (_, check) = CHECKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("a check of that name");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(name);
+    let ran = run_dir(&seeds, *check);
+    assert!(ran >= 5, "{name}: only {ran} seed files");
+    run_random(*check, cases(), 3000, 0xc0ffee ^ name.len() as u64);
+}
+
+#[test]
+fn encode_any_seeds() {
+    run("encode_any");
+}
+
+#[test]
+fn differential_reference_seeds() {
+    run("differential_reference");
+}
+
+#[test]
+fn ffi_abi_seeds() {
+    run("ffi_abi");
+}
+
+#[test]
+fn payload_roundtrip_seeds() {
+    run("payload_roundtrip");
+}
+
+#[test]
+fn paint_rows_seeds() {
+    run("paint_rows");
+}
+
+/// Found by `encode_any`: an empty text failed with `BufferTooSmall { needed:
+/// 0 }` whatever the buffers.
+#[test]
+fn empty_text_encodes_as_an_empty_code() {
+    let mut scratch = vec![0u8; scratch_len(Version::MAX)];
+    let mut image = vec![0u8; image_len(Version::MAX)];
+    let code = encode_text(b"", &Options::default(), &mut scratch, &mut image).unwrap();
+    assert_eq!(code.version(), Version::MIN);
+    let (payload, _) = decode_code(&code);
+    assert!(payload.is_empty());
+}
+
+fn kmsg_request<'a>(base: &'a [u8], dictionary: bool, max: u8) -> KmsgRequest<'a> {
+    KmsgRequest {
+        base_url: Some(base),
+        arch: b"x86_64",
+        release: b"6.12.0",
+        dictionary,
+        options: Options {
+            max_version: Version::new(max).unwrap(),
+            ecc: Ecc::Low,
+            ..Options::default()
+        },
+    }
+}
+
+/// Found by `payload_roundtrip`: a base URL longer than the image buffer of
+/// a small version gave `BufferTooSmall`, though the buffers had the
+/// documented size; the data does not fit, so it is `DataTooLong`.
+#[test]
+fn url_longer_than_the_image_is_data_too_long() {
+    let base = vec![b'u'; 120];
+    let request = kmsg_request(&base, false, 1);
+    let mut workspace = vec![0u8; workspace_len()];
+    let mut scratch = vec![0u8; scratch_len(Version::MIN)];
+    let mut image = vec![0u8; image_len(Version::MIN)];
+    let result = encode_kmsg(
+        b"oops\n",
+        &request,
+        &mut workspace,
+        &mut scratch,
+        &mut image,
+    );
+    assert!(
+        matches!(result, Err(Error::DataTooLong { .. })),
+        "{result:?}"
+    );
+}
+
+/// Found by `payload_roundtrip`: with the dictionary allowed, a URL that fit
+/// without `&d=1` but not with it made the whole call fail; it must fall
+/// back to the plain stream.
+#[test]
+fn dictionary_url_that_does_not_fit_falls_back_to_the_plain_stream() {
+    let log = b"BUG: unable to handle page fault\nKernel panic - not syncing: Fatal exception\n";
+    let mut fell_back = 0;
+    for len in 1..200 {
+        let base = vec![b'h'; len];
+        let mut workspace = vec![0u8; workspace_len()];
+        let mut scratch = vec![0u8; scratch_len(Version::MAX)];
+        let mut image = vec![0u8; image_len(Version::MAX)];
+        let plain = encode_kmsg(
+            log,
+            &kmsg_request(&base, false, 7),
+            &mut workspace,
+            &mut scratch,
+            &mut image,
+        )
+        .map(|(_, report)| report);
+        let with = encode_kmsg(
+            log,
+            &kmsg_request(&base, true, 7),
+            &mut workspace,
+            &mut scratch,
+            &mut image,
+        )
+        .map(|(code, report)| (decode_code(&code).0, report));
+        match (plain, with) {
+            (Ok(plain), Ok((payload, report))) => {
+                if !report.dictionary {
+                    assert_eq!(report.tail_start, plain.tail_start);
+                    assert!(!payload.windows(4).any(|w| w == b"&d=1"));
+                    fell_back += 1;
+                }
+            }
+            (Err(_), Err(_)) => {}
+            (plain, with) => {
+                panic!("base URL of {len} bytes: plain {plain:?}, dictionary {with:?}")
+            }
+        }
+    }
+    assert!(fell_back > 0, "no URL length exercised the fallback");
+}
