@@ -65,7 +65,7 @@ fn bytes_at_every_version_and_level() {
             let header = if v < 10 { 12 } else { 20 };
             let len = (version.data_bits(ecc) - header) / 8;
             let data: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-            let mask = Mask::new((v % 8) as u8).filter(|_| v % 3 != 0);
+            let mask = Mask::new(v % 8).filter(|_| v % 3 != 0);
             let code = encode_binary(
                 &data,
                 &options(version, ecc, mask),
