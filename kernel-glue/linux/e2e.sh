@@ -8,6 +8,7 @@
 # the test's marker line and "Kernel panic - not syncing" in it.
 #
 # Usage: kernel-glue/linux/e2e.sh [--vga MODE] [--out DIR] [--screenshot FILE]
+#                                  [--kernel BZIMAGE]
 #
 #   --vga MODE         the VESA mode the kernel boots in, passed as vga=MODE:
 #                      0x318 (1024x768, the default), 0x315 (800x600),
@@ -15,13 +16,16 @@
 #   --out DIR          where the run's files go (serial log, screenshot,
 #                      decoded logs); default $CARGO_TARGET_DIR/kernel-e2e/MODE
 #   --screenshot FILE  also copy the screenshot (PNG) to FILE
+#   --kernel BZIMAGE   boot this image instead of building one (for work on
+#                      the patches in a tree of one's own)
 #
 # Runs non-interactively from a fresh clone, as root (it installs Debian's
 # build packages when they are missing). The kernel build is cached outside
 # the repository, in ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-HASH, keyed by
 # the patches, the config fragment, the glue, the C header and the encoder
 # object, so a warm run only boots the kernel. PANICQR_KEEP_TREE=1 keeps the
-# patched source tree next to the image.
+# patched source tree next to the image; PANICQR_KERNEL_OBJECT=FILE uses
+# that encoder object instead of running scripts/build-kernel-object.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,12 +38,14 @@ jobs=$(nproc)
 vga=0x318
 out=
 shot=
+kernel=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vga) vga=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--screenshot) shot=$2; shift 2 ;;
-	-h | --help) sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	-h | --help) sed -n '3,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
@@ -74,35 +80,42 @@ fi
 # Inputs: the kernel source, the encoder object, the glue
 ############################################################################
 
-"$repo/scripts/linux-source.sh" >/dev/null
-tarball="$cache/debian/linux-source-6.12.tar.xz"
-[ -s "$tarball" ] || die "no $tarball after scripts/linux-source.sh"
+if [ -z "$kernel" ]; then
+	"$repo/scripts/linux-source.sh" >/dev/null
+	tarball="$cache/debian/linux-source-6.12.tar.xz"
+	[ -s "$tarball" ] || die "no $tarball after scripts/linux-source.sh"
 
-log "building the encoder object"
-object=$("$repo/scripts/build-kernel-object.sh" | tail -n 1)
-[ -s "$object" ] || die "scripts/build-kernel-object.sh gave no object"
-# What the kernel's link would reject later, said early and clearly.
-if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
-	die "$object has GOT or non-kernel-model relocations"
+	if [ -n "${PANICQR_KERNEL_OBJECT:-}" ]; then
+		object=$PANICQR_KERNEL_OBJECT
+	else
+		log "building the encoder object"
+		object=$("$repo/scripts/build-kernel-object.sh" | tail -n 1) ||
+			die "scripts/build-kernel-object.sh failed"
+	fi
+	[ -s "$object" ] || die "no encoder object ($object)"
+	# What the kernel's link would reject later, said early and clearly.
+	if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
+		die "$object has GOT or non-kernel-model relocations"
+	fi
+
+	patches=("$here"/patches/*.patch)
+	[ -e "${patches[0]}" ] || die "no patch in $here/patches"
+	glue=("$repo/kernel-glue/panicqr_glue.c" "$repo/kernel-glue/panicqr_glue.h"
+		"$repo/include/panicqr.h")
+	fragment="$here/config.fragment"
+
+	# The cache key: everything that goes into the image, and the recipe.
+	key=$(
+		{
+			echo "recipe 1"
+			cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
+			sha256sum "${patches[@]}" "$fragment" "${glue[@]}" "$object" |
+				awk '{ print $1 }'
+		} | sha256sum | cut -c1-16
+	)
+	kdir="$cache/kernel-$key"
+	image="$kdir/bzImage"
 fi
-
-patches=("$here"/patches/*.patch)
-[ -e "${patches[0]}" ] || die "no patch in $here/patches"
-glue=("$repo/kernel-glue/panicqr_glue.c" "$repo/kernel-glue/panicqr_glue.h"
-	"$repo/include/panicqr.h")
-fragment="$here/config.fragment"
-
-# The cache key: everything that goes into the image, and the recipe.
-key=$(
-	{
-		echo "recipe 1"
-		cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
-		sha256sum "${patches[@]}" "$fragment" "${glue[@]}" "$object" |
-			awk '{ print $1 }'
-	} | sha256sum | cut -c1-16
-)
-kdir="$cache/kernel-$key"
-image="$kdir/bzImage"
 
 ############################################################################
 # The kernel: tinyconfig + fragment, patched, built once per key
@@ -118,7 +131,20 @@ build_kernel() {
 
 	# The glue and the shipped object; the patches wire them in.
 	cp "${glue[@]}" "$src/drivers/gpu/drm/"
-	cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
+	# One section each for code, constants and data: the kernel's linker
+	# script places .text but not the compiler's .text.<function> sections,
+	# which would land outside the executable range.
+	cat >"$kdir/merge.ld" <<-'EOF'
+	SECTIONS
+	{
+		.text 0 : { *(.text .text.*) }
+		.rodata 0 : { *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*) }
+		.data 0 : { *(.data .data.*) }
+		.bss 0 : { *(.bss .bss.*) }
+		/DISCARD/ : { *(.comment) *(.llvm_addrsig) *(.llvmbc) *(.llvmcmd) }
+	}
+	EOF
+	ld -r -T "$kdir/merge.ld" "$object" -o "$src/drivers/gpu/drm/panicqr.o_shipped"
 	for p in "${patches[@]}"; do
 		log "applying $(basename "$p")"
 		patch -d "$src" -p1 --batch --forward --quiet <"$p" ||
@@ -133,9 +159,9 @@ build_kernel() {
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*) grep -qxF "$line" "$src/.config" || die "config lacks $line" ;;
-		"# CONFIG_"*) ! grep -q "^${line#\# }" "$src/.config" ||
-			! grep -q "^$(echo "$line" | awk '{ print $2 }')=" "$src/.config" ||
-			die "config has ${line#\# }" ;;
+		"# CONFIG_"*" is not set")
+			line=${line#\# }
+			! grep -q "^${line%% *}=" "$src/.config" || die "config sets ${line%% *}" ;;
 		esac
 	done <"$fragment"
 
@@ -154,7 +180,10 @@ build_kernel() {
 	mv "$image.part" "$image"
 }
 
-if [ -s "$image" ]; then
+if [ -n "$kernel" ]; then
+	image=$kernel
+	log "using $image"
+elif [ -s "$image" ]; then
 	log "cached kernel $image"
 else
 	build_kernel
@@ -195,7 +224,7 @@ cat "$mon.out" >"$out/monitor.log" &
 reader=$!
 log "booting (vga=$vga)"
 qemu-system-x86_64 -m 256 -smp 1 -kernel "$image" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 vga=$vga panic=0 drm.panic_screen=qr_code" \
+	-append "console=ttyS0 ignore_loglevel vga=$vga panic=0 drm.panic_screen=qr_code" \
 	-vga std -display none -serial "file:$serial" -monitor "pipe:$mon" \
 	-no-reboot -nodefaults -no-user-config &
 qemu=$!
@@ -219,11 +248,11 @@ log "panicked after $(elapsed)"
 sleep 2
 screen="$out/screen.png"
 echo "screendump $screen -f png" >&3
-for _ in $(seq 100); do
-	[ -s "$screen" ] && grep -q 'screendump' "$out/monitor.log" 2>/dev/null && break
+# The PNG is complete once its IEND chunk is written.
+for _ in $(seq 200); do
+	[ -s "$screen" ] && tail -c 8 "$screen" | grep -q IEND && break
 	sleep 0.1
 done
-sleep 0.5
 echo quit >&3
 exec 3>&-
 wait "$qemu" 2>/dev/null || true
@@ -247,7 +276,7 @@ decode="$CARGO_TARGET_DIR/release/examples/decode"
 # zbarimg reads the QR code; its text is the URL, which our decoder
 # decompresses. --raw prints the decoded text only; byte segments are
 # passed through as text, digits as digits.
-if ! zbarimg --raw -q "$screen" >"$out/zbar.txt"; then
+if ! zbarimg --raw -q "$screen" >"$out/zbar.txt" 2>"$out/zbar.err"; then
 	die "zbarimg found no code in $screen"
 fi
 url=$(head -n 1 "$out/zbar.txt")
@@ -290,7 +319,8 @@ for line in after:
     if not text.startswith(allowed):
         print(f"e2e.sh: serial line after the recovered tail: {line!r}", file=sys.stderr)
         sys.exit(1)
-print(f"e2e.sh: recovered {len(got)} bytes, {got.count(b'\n')} lines; "
+nlines = got.count(b"\n")
+print(f"e2e.sh: recovered {len(got)} bytes, {nlines} lines; "
       f"{len(after)} console lines follow the dump", file=sys.stderr)
 EOF
 
