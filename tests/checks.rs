@@ -147,3 +147,25 @@ fn dictionary_url_that_does_not_fit_falls_back_to_the_plain_stream() {
     }
     assert!(fell_back > 0, "no URL length exercised the fallback");
 }
+
+/// Found by `ffi_abi`: `drm_panic_qr_generate` with a NULL `data` and
+/// `data_len == 0` wrote the codewords into `tmp` before it noticed, and
+/// then failed: on failure both buffers must be untouched.
+#[test]
+fn drm_generate_with_null_data_leaves_tmp_untouched() {
+    let mut tmp = vec![0x5au8; 3706];
+    // SAFETY: `tmp` is valid for its length; a NULL `data` must be refused
+    // before anything is read or written.
+    let width = unsafe {
+        panicqr_ffi::drm_panic_qr_generate(
+            std::ptr::null(),
+            std::ptr::null_mut(),
+            0,
+            4071,
+            tmp.as_mut_ptr(),
+            tmp.len(),
+        )
+    };
+    assert_eq!(width, 0);
+    assert!(tmp.iter().all(|&b| b == 0x5a), "tmp written on failure");
+}

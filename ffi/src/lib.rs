@@ -838,7 +838,14 @@ pub unsafe extern "C" fn drm_panic_qr_generate(
     tmp: *mut u8,
     tmp_size: usize,
 ) -> u8 {
-    if data_size < DRM_DATA_SIZE || tmp_size < DRM_TMP_SIZE || data_len > data_size {
+    // NULL buffers are refused here, before `tmp` is written, so that a
+    // failure leaves both untouched.
+    if data_size < DRM_DATA_SIZE
+        || tmp_size < DRM_TMP_SIZE
+        || data_len > data_size
+        || data.is_null()
+        || tmp.is_null()
+    {
         return 0;
     }
     // The URL and the data lengths that can fit a version 40 code bound the
