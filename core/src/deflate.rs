@@ -256,54 +256,56 @@ fn set8(table: &mut [u8], i: usize, value: u8) {
     }
 }
 
-fn take<'a>(rest: &mut &'a mut [u8], len: usize) -> Option<&'a mut [u8]> {
-    if rest.len() < len {
+/// Cuts the first `N` bytes off `rest`. The tables are arrays, so every
+/// split of them at a constant is in range by its type.
+fn take<'a, const N: usize>(rest: &mut &'a mut [u8]) -> Option<&'a mut [u8; N]> {
+    if rest.len() < N {
         return None;
     }
-    let (head, tail) = core::mem::take(rest).split_at_mut(len);
+    let (head, tail) = core::mem::take(rest).split_at_mut(N);
     *rest = tail;
-    Some(head)
+    head.try_into().ok()
 }
 
 /// The workspace, cut into its tables.
 struct Work<'a> {
     /// Most recent position (as `u16`, wrapping) for each hash bucket.
-    head: &'a mut [u8],
+    head: &'a mut [u8; HEAD_LEN],
     /// Previous position with the same hash, by position modulo the window.
-    prev: &'a mut [u8],
+    prev: &'a mut [u8; PREV_LEN],
     /// Buffered symbols: `[literal, 0, 0]` or `[length - 3, distance]`.
-    syms: &'a mut [u8],
+    syms: &'a mut [u8; SYMS_LEN],
     huff: Huffman<'a>,
 }
 
 /// Tables to build and write one block's Huffman codes.
 struct Huffman<'a> {
     /// Literal/length frequencies (u16), then distance frequencies.
-    freq: &'a mut [u8],
+    freq: &'a mut [u8; FREQ_LEN],
     /// Code lengths: literal/length codes, then distance codes.
-    lens: &'a mut [u8],
+    lens: &'a mut [u8; LENS_LEN],
     /// Bit-reversed codes (u16), in the same order.
-    codes: &'a mut [u8],
+    codes: &'a mut [u8; CODES_LEN],
     /// Sort and tree scratch: u32 weights, then u16 symbols.
-    sort: &'a mut [u8],
+    sort: &'a mut [u8; SORT_LEN],
     /// Run-length coded code lengths: (symbol, extra bits value) pairs.
-    cl_seq: &'a mut [u8],
+    cl_seq: &'a mut [u8; CL_SEQ_LEN],
     /// Code length code: frequencies (u16), lengths, codes (u16).
-    cl: &'a mut [u8],
+    cl: &'a mut [u8; CL_LEN],
 }
 
 impl<'a> Work<'a> {
     fn split(workspace: &'a mut [u8]) -> Option<Work<'a>> {
         let mut rest = workspace.get_mut(..WORKSPACE_LEN)?;
-        let head = take(&mut rest, HEAD_LEN)?;
-        let prev = take(&mut rest, PREV_LEN)?;
-        let syms = take(&mut rest, SYMS_LEN)?;
-        let freq = take(&mut rest, FREQ_LEN)?;
-        let lens = take(&mut rest, LENS_LEN)?;
-        let codes = take(&mut rest, CODES_LEN)?;
-        let sort = take(&mut rest, SORT_LEN)?;
-        let cl_seq = take(&mut rest, CL_SEQ_LEN)?;
-        let cl = take(&mut rest, CL_LEN)?;
+        let head = take::<HEAD_LEN>(&mut rest)?;
+        let prev = take::<PREV_LEN>(&mut rest)?;
+        let syms = take::<SYMS_LEN>(&mut rest)?;
+        let freq = take::<FREQ_LEN>(&mut rest)?;
+        let lens = take::<LENS_LEN>(&mut rest)?;
+        let codes = take::<CODES_LEN>(&mut rest)?;
+        let sort = take::<SORT_LEN>(&mut rest)?;
+        let cl_seq = take::<CL_SEQ_LEN>(&mut rest)?;
+        let cl = take::<CL_LEN>(&mut rest)?;
         debug_assert!(rest.is_empty());
         head.fill(0);
         prev.fill(0);
@@ -687,7 +689,7 @@ fn symbol_at(syms: &[u8], i: usize) -> (u8, u16) {
 /// Computes code lengths, at most `limit`, for the `n` symbols whose
 /// frequencies (u16) are in `freq`, into `lens`. At least two symbols get a
 /// code, so the code is always complete.
-fn build_lengths(freq: &[u8], n: usize, lens: &mut [u8], limit: u32, sort: &mut [u8]) {
+fn build_lengths(freq: &[u8], n: usize, lens: &mut [u8], limit: u32, sort: &mut [u8; SORT_LEN]) {
     let (weights, symbols) = sort.split_at_mut(4 * LL_SYMS);
     debug_assert!(n <= LL_SYMS);
     // Collect used symbols, sorted by (frequency, symbol).
@@ -973,9 +975,11 @@ fn write_block(work: &mut Work<'_>, nsyms: usize, raw: &[u8], last: bool, out: &
         } else {
             (257 + length_code(a), Some(dist_code(dist)))
         };
-        set16(h.freq, ll, get16(h.freq, ll) + 1);
+        let f = get16(h.freq, ll);
+        set16(h.freq, ll, f + 1);
         if let Some(d) = d {
-            set16(h.freq, LL_SYMS + d, get16(h.freq, LL_SYMS + d) + 1);
+            let f = get16(h.freq, LL_SYMS + d);
+            set16(h.freq, LL_SYMS + d, f + 1);
         }
     }
     set16(h.freq, 256, 1);
@@ -1212,7 +1216,7 @@ mod tests {
 
     #[test]
     fn huffman_lengths_respect_limit_and_kraft() {
-        let mut sort = vec![0u8; SORT_LEN];
+        let mut sort = [0u8; SORT_LEN];
         let mut freq = vec![0u8; 2 * LL_SYMS];
         let mut lens = vec![0u8; LL_SYMS];
         // Fibonacci frequencies give the deepest trees.

@@ -491,7 +491,8 @@ fn paint_runs<const N: usize>(
     let mut column = x / scale;
     // Pixels left in the current module: at least 1.
     let mut left_in_module = scale - x % scale;
-    while !rest.is_empty() {
+    // Bytes after the last whole pixel are left as they are.
+    while rest.len() >= N {
         let pixels_left = (rest.len() / N) as u64;
         let dark = row.is_dark(column);
         let mut run = left_in_module;
@@ -500,9 +501,13 @@ fn paint_runs<const N: usize>(
             run += scale;
             column += 1;
         }
-        // `run <= pixels_left`, so the split is in range.
-        let run = run.min(pixels_left) as usize;
-        let (head, tail) = core::mem::take(&mut rest).split_at_mut(run * N);
+        // `run <= pixels_left`, so `end <= rest.len()`: the loop never
+        // leaves here, and the check spares the split its panic.
+        let end = run.min(pixels_left) as usize * N;
+        if end > rest.len() {
+            break;
+        }
+        let (head, tail) = core::mem::take(&mut rest).split_at_mut(end);
         fill_pixels(head, if dark { background } else { foreground });
         rest = tail;
         left_in_module = scale;
@@ -781,6 +786,38 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn runs_leave_a_partial_last_pixel_alone() {
+        let image = image(Polarity::DarkIsSet);
+        let code = code(&image, Polarity::DarkIsSet);
+        let g = geometry(3, 4, 0, 0);
+        let side = g.canvas.width as usize;
+        // A canvas row through the code, with dark and light runs.
+        let y = (4 + 7) * 3;
+        let row = Row::new(&code, &g, u64::from(y / g.scale));
+        for format in [
+            PixelFormat::Rgb565,
+            PixelFormat::Rgb888,
+            PixelFormat::Xrgb8888,
+        ] {
+            let palette = Palette::new(format, FG, BG);
+            let bpp = format.bytes_per_pixel();
+            let mut whole = vec![0u8; side * bpp];
+            assert_eq!(paint_row(&code, &g, &palette, y, 0, &mut whole), Ok(side));
+            for extra in 1..bpp {
+                let painted = (side - 1) * bpp;
+                let mut out = vec![0x5au8; painted + extra];
+                match bpp {
+                    2 => paint_runs::<2>(&mut out, &palette, &row, 0, 3),
+                    3 => paint_runs::<3>(&mut out, &palette, &row, 0, 3),
+                    _ => paint_runs::<4>(&mut out, &palette, &row, 0, 3),
+                }
+                assert_eq!(out[..painted], whole[..painted], "{format:?} +{extra}");
+                assert!(out[painted..].iter().all(|&b| b == 0x5a), "{format:?}");
             }
         }
     }

@@ -387,10 +387,12 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
         return Ok(0);
     };
     let needed = url_prefix_len(request);
-    let mut rest = out
+    let out = out
         .get_mut(..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
     let dict: &[u8] = if request.dictionary { b"&d=1" } else { b"" };
+    // The parts add up to `needed`, so every part has its room.
+    let mut at = 0;
     for part in [
         base,
         b"?a=",
@@ -400,11 +402,13 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
         dict,
         b"&z=",
     ] {
-        let (head, tail) = core::mem::take(&mut rest).split_at_mut(part.len());
-        head.copy_from_slice(part);
-        rest = tail;
+        let end = at + part.len();
+        if let Some(room) = out.get_mut(at..end) {
+            room.copy_from_slice(part);
+        }
+        at = end;
     }
-    debug_assert!(rest.is_empty());
+    debug_assert_eq!(at, needed);
     Ok(needed)
 }
 
