@@ -36,6 +36,7 @@ done <"$out/exports.txt"
 ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-full.o" "$lib"
 objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
 	--remove-section=.eh_frame --remove-section=.rela.eh_frame \
+	--remove-section=.llvmbc --remove-section=.llvmcmd \
 	"$out/panicqr-full.o" "$out/panicqr.o"
 # The kernel's linker script refuses GOT entries; make library calls direct.
 python3 scripts/relax-got.py "$out/panicqr.o"

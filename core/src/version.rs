@@ -120,7 +120,9 @@ impl Version {
         positions[0] = 6;
         let last = self.width() as usize - 7;
         let mut i = 1;
-        while i < count {
+        // `count` is at most 7 for versions up to 40; the second bound only
+        // shows the compiler that.
+        while i < count && i < positions.len() {
             positions[i] = (last - (count - 1 - i) * step) as u8;
             i += 1;
         }
