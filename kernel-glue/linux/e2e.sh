@@ -7,15 +7,17 @@
 # read back must be an exact tail of what the serial console printed, with
 # the test's marker line and "Kernel panic - not syncing" in it.
 #
-# Usage: kernel-glue/linux/e2e.sh [--vga MODE] [--out DIR] [--screenshot FILE]
+# Usage: kernel-glue/linux/e2e.sh [--vga MODES] [--out DIR] [--screenshot FILE]
 #                                  [--kernel BZIMAGE]
 #
-#   --vga MODE         the VESA mode the kernel boots in, passed as vga=MODE:
-#                      0x318 (1024x768, the default), 0x315 (800x600),
-#                      0x314 (800x600, 16 bits a pixel), 0x312 (640x480)
-#   --out DIR          where the run's files go (serial log, screenshot,
-#                      decoded logs); default $CARGO_TARGET_DIR/kernel-e2e/MODE
-#   --screenshot FILE  also copy the screenshot (PNG) to FILE
+#   --vga MODES        the VESA modes to boot in, comma-separated, each
+#                      passed as vga=MODE: 0x318 (1024x768), 0x315 (800x600),
+#                      0x314 (800x600, 16 bits a pixel), 0x312 (640x480),
+#                      0x311 (640x480, 16 bits); default 0x318,0x315
+#   --out DIR          where each mode's files go, in DIR/MODE (serial log,
+#                      screenshot, decoded logs); default
+#                      $CARGO_TARGET_DIR/kernel-e2e
+#   --screenshot FILE  also copy the first mode's screenshot (PNG) to FILE
 #   --kernel BZIMAGE   boot this image instead of building one (for work on
 #                      the patches in a tree of one's own)
 #
@@ -35,21 +37,22 @@ export PANICQR_CACHE="$cache"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 jobs=$(nproc)
 
-vga=0x318
-out=
+vga=0x318,0x315
+outdir=
 shot=
 kernel=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vga) vga=$2; shift 2 ;;
-	--out) out=$2; shift 2 ;;
+	--out) outdir=$2; shift 2 ;;
 	--screenshot) shot=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	-h | --help) sed -n '3,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
-out="${out:-$CARGO_TARGET_DIR/kernel-e2e/$vga}"
+outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e}"
+IFS=, read -r -a modes <<<"$vga"
 
 log() { echo "e2e.sh: $*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
@@ -191,12 +194,18 @@ else
 	ls -1dt "$cache"/kernel-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
 fi
 
+# One boot, screenshot and decode for the VESA mode $1; exits non-zero on
+# failure. Runs in a subshell of its own.
+run_mode() {
+vga=$1
 ############################################################################
 # The initramfs: busybox, a marker in the log, then a crash
 ############################################################################
 
+out="$outdir/$vga"
 rm -rf "$out"
 mkdir -p "$out"
+boot_start=$(date +%s)
 marker="panicqr-e2e-marker-$(date +%s)-$$-$RANDOM"
 root="$out/initramfs"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
@@ -244,7 +253,7 @@ for _ in $(seq 1200); do
 	sleep 0.1
 done
 grep -q -- '---\[ end Kernel panic' "$serial" || die "no panic within 120 s (log: $serial)"
-log "panicked after $(elapsed)"
+log "panicked $(($(date +%s) - boot_start)) s after boot"
 sleep 2
 screen="$out/screen.png"
 echo "screendump $screen -f png" >&3
@@ -257,7 +266,7 @@ echo quit >&3
 exec 3>&-
 wait "$qemu" 2>/dev/null || true
 [ -s "$screen" ] || die "no screenshot"
-[ -z "$shot" ] || cp "$screen" "$shot"
+[ -z "$shot" ] || [ "$vga" != "${modes[0]}" ] || cp "$screen" "$shot"
 
 ############################################################################
 # Decode with zbarimg and with examples/decode, compare with the serial log
@@ -325,5 +334,18 @@ print(f"e2e.sh: recovered {len(got)} bytes, {nlines} lines; "
 EOF
 
 size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]))' "$screen")
-log "PASS vga=$vga screen=$size marker=$marker in $(elapsed) (files: $out)"
-echo "1 passed, 0 failed"
+log "PASS vga=$vga screen=$size marker=$marker (files: $out)"
+}
+
+passed=0
+failed=0
+for vga in "${modes[@]}"; do
+	if (run_mode "$vga"); then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+log "done in $(elapsed)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
