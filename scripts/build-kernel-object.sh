@@ -7,9 +7,11 @@
 # - target x86_64-unknown-none, whose defaults are the kernel code model
 #   (passing -C code-model=kernel again trips an LLVM error), no red zone, no SSE,
 #   soft float, panic=abort; plus a static relocation model;
-# - one object, `panicqr.o`, holding only the archive members the exported
-#   functions need, with every symbol but the drm_panic_qr_* and panicqr_*
-#   exports made local;
+# - one object, `panicqr.o`, holding only the code the exported functions
+#   reach, in one .text, .rodata, .data and .bss section each (the kernel's
+#   linker script places no per-function sections), with every symbol but the
+#   drm_panic_qr_* and panicqr_* exports made local, no jump tables (objtool
+#   and IBT want none) and no GOT references;
 # - no reference to, or definition of, any panic machinery
 #   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
 #   free: the check fails the build otherwise.
@@ -22,7 +24,7 @@ target=x86_64-unknown-none
 target_dir="${CARGO_TARGET_DIR:-target}"
 out="$target_dir/kernel-object"
 rustup target add "$target" >/dev/null 2>&1 || true
-RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no" \
+RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no" \
 	cargo build --quiet --release -p panicqr-ffi --target "$target" --target-dir "$target_dir/kernel-build"
 lib="$target_dir/kernel-build/$target/release/libpanicqr.a"
 mkdir -p "$out"
@@ -33,7 +35,20 @@ undefined=()
 while read -r symbol; do
 	undefined+=("-u" "$symbol")
 done <"$out/exports.txt"
-ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-full.o" "$lib"
+ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-reachable.o" "$lib"
+# One section each for code, constants and data: the kernel's linker script
+# places .text, .rodata and .data, not the compiler's per-function sections.
+cat >"$out/merge.ld" <<'EOF'
+SECTIONS
+{
+	.text 0 : { *(.text .text.*) }
+	.rodata 0 : { *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*) }
+	.data 0 : { *(.data .data.*) }
+	.bss 0 : { *(.bss .bss.*) }
+	/DISCARD/ : { *(.comment) *(.llvm_addrsig) *(.llvmbc) *(.llvmcmd) *(.eh_frame) }
+}
+EOF
+ld -r -T "$out/merge.ld" -o "$out/panicqr-full.o" "$out/panicqr-reachable.o"
 objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
 	--remove-section=.eh_frame --remove-section=.rela.eh_frame \
 	--remove-section=.llvmbc --remove-section=.llvmcmd \
