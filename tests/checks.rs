@@ -169,3 +169,20 @@ fn drm_generate_with_null_data_leaves_tmp_untouched() {
     assert_eq!(width, 0);
     assert!(tmp.iter().all(|&b| b == 0x5a), "tmp written on failure");
 }
+
+/// Found by `payload_roundtrip`: for an empty log whose (empty) zlib
+/// stream did not fit the room, `fit_compressed` returned a zero-length
+/// stream instead of `DataTooLong`, so the code carried no valid stream.
+#[test]
+fn empty_log_whose_stream_does_not_fit_is_data_too_long() {
+    let mut workspace = vec![0u8; workspace_len()];
+    let mut out = [0u8; 64];
+    let empty = panicqr::payload::fit_compressed(b"", None, &mut workspace, &mut out).unwrap();
+    assert!(empty.payload_len > 0);
+    let short = &mut out[..empty.payload_len - 1];
+    let result = panicqr::payload::fit_compressed(b"", None, &mut workspace, short);
+    assert!(
+        matches!(result, Err(Error::DataTooLong { .. })),
+        "{result:?}"
+    );
+}

@@ -245,7 +245,9 @@ pub fn fit_compressed(
             }
         }
     }
-    if good > 0 || lines == 0 {
+    // An empty log has no line to drop: its (empty) stream fits or nothing
+    // does.
+    if good > 0 || (lines == 0 && bad.is_none()) {
         let start = last_lines_start(kmsg, good);
         if trial.last_start != start {
             good_len = trial.run(start, workspace, out)?;

@@ -239,6 +239,11 @@ fn check_kmsg(input: &mut Input<'_>) {
             assert!(payload.starts_with(&prefix), "URL prefix");
             let digits = std::str::from_utf8(&payload[prefix.len()..]).expect("ASCII digits");
             let stream = unpack_z(digits).expect("digits unpack");
+            assert!(
+                !stream.is_empty(),
+                "no stream behind the URL: {report:?}, log of {} bytes, options {options:?}",
+                log.len()
+            );
             assert_eq!(stream.len(), report.payload_len, "payload_len");
             let dict = report.dictionary.then_some(KMSG_DICTIONARY);
             let inflated = inflate(&stream, dict, tail.len());

@@ -21,3 +21,17 @@ fn seeds_and_random_cases_pass_every_check() {
         run_random(check, cases(), 3000, 0x5eed_0000 + name.len() as u64);
     }
 }
+
+/// Replays one input: `PANICQR_REPLAY=<target>:<file> cargo test replay`.
+#[test]
+fn replay() {
+    let Ok(spec) = std::env::var("PANICQR_REPLAY") else {
+        return;
+    };
+    let (name, file) = spec.split_once(':').expect("<target>:<file>");
+    let (_, check) = CHECKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("target name");
+    check(&std::fs::read(file).expect("input file"));
+}
