@@ -15,13 +15,16 @@
 //! # Method
 //!
 //! LZ77 with hash chains over the dictionary and the input (no copy: the
-//! input slice is the window), lazy matching with deep chains, and one
-//! Huffman block per [`SYMBOLS_PER_BLOCK`] symbols. Each block is written
-//! dynamic, fixed or stored, whichever is the smallest.
+//! input slice is the window), and one Huffman block per [`BLOCK_LEN`] input
+//! bytes. Each block is parsed lazily (as zlib's `deflate_slow`), then
+//! optimally under the Huffman code lengths of the parse before, twice: the
+//! cheapest path through every literal and every match length at its
+//! nearest distance. Each block is written dynamic, fixed or stored,
+//! whichever is the smallest.
 //!
 //! # Memory
 //!
-//! [`WORKSPACE_LEN`] is 29 668 bytes. Linux's own zlib needs
+//! [`WORKSPACE_LEN`] is 29 663 bytes. Linux's own zlib needs
 //! `zlib_deflate_workspacesize(12, 4)` = 30 536 bytes on x86_64 for the same
 //! job (5 960 bytes of state, an 8 KiB window, an 8 KiB `prev` table, a
 //! 4 KiB hash head and a 4 KiB symbol overlay), given as
@@ -36,30 +39,48 @@ pub const WINDOW_BITS: u32 = 12;
 /// dictionary.
 pub const WINDOW_SIZE: usize = 1 << WINDOW_BITS;
 
-/// Symbols (literals and matches) buffered before a block is written.
-pub const SYMBOLS_PER_BLOCK: usize = 3072;
+/// Input bytes per deflate block. Each block is parsed for the fewest bits
+/// under its own Huffman codes.
+pub const BLOCK_LEN: usize = 4096;
 
 /// The bytes Linux 6.12 allocates for the same job on x86_64:
 /// `zlib_deflate_workspacesize(12, 4)`, for comparison.
 pub const LINUX_ZLIB_WORKSPACE_LEN: usize = 30_536;
 
-const HASH_BITS: u32 = 12;
+const HASH_BITS: u32 = 11;
 const HASH_SIZE: usize = 1 << HASH_BITS;
 const WINDOW_MASK: usize = WINDOW_SIZE - 1;
 const MIN_MATCH: usize = 3;
 const MAX_MATCH: usize = 258;
 
-/// Candidates tried in a hash chain before giving up.
+/// Candidates the lazy parse tries in a hash chain before giving up.
 const MAX_CHAIN: usize = 1024;
-/// A match this long ends the search at once.
+/// A match this long ends the lazy search at once.
 const NICE_MATCH: usize = 258;
 /// Once a match this long is held, the lazy search tries a quarter of the chain.
 const GOOD_MATCH: usize = 32;
+/// Candidates the optimal parse tries in a hash chain.
+const OPT_CHAIN: usize = 1024;
+/// The optimal parse takes a match this long without looking inside it.
+const LONG_MATCH: usize = 32;
+/// Optimal parses of the first input, each with the costs of the parse
+/// before.
+const PASSES: usize = 2;
+/// Optimal parses of later input, the first with the costs of the input
+/// before.
+const LATER_PASSES: usize = 1;
+/// Cost units per bit.
+const COST_SCALE: u16 = 16;
+/// The cost, in bits, of a symbol the last parse did not use.
+const UNUSED_COST: u16 = 16;
+/// Slots in the ring of path costs: more than the longest step.
+const RING: usize = MAX_MATCH + 2;
 
 // Workspace regions, in bytes.
 const HEAD_LEN: usize = 2 * HASH_SIZE; // u16 per hash bucket
 const PREV_LEN: usize = 2 * WINDOW_SIZE; // u16 per window position
-const SYMS_LEN: usize = 3 * SYMBOLS_PER_BLOCK; // literal or length-3, then u16 distance
+const SYMS_LEN: usize = 3 * BLOCK_LEN; // literal or length-3, then u16 distance
+const RING_LEN: usize = 4 * RING; // u32 per slot
 const LL_SYMS: usize = 288;
 const D_SYMS: usize = 32;
 const CL_SYMS: usize = 19;
@@ -71,11 +92,12 @@ const CL_SEQ_LEN: usize = 2 * (LL_SYMS + D_SYMS); // (symbol, extra) per entry
 const CL_LEN: usize = 2 * CL_SYMS + CL_SYMS + 2 * CL_SYMS; // freq, len, code
 
 /// The workspace bytes [`compress`] needs: hash heads, hash chains, the
-/// symbol buffer and the Huffman tables. It is less than
+/// symbol buffer, the path costs and the Huffman tables. It is less than
 /// [`LINUX_ZLIB_WORKSPACE_LEN`].
 pub const WORKSPACE_LEN: usize = HEAD_LEN
     + PREV_LEN
     + SYMS_LEN
+    + RING_LEN
     + FREQ_LEN
     + LENS_LEN
     + CODES_LEN
@@ -92,9 +114,9 @@ pub const WORKSPACE_LEN: usize = HEAD_LEN
 /// ```
 pub const fn max_compressed_len(input_len: usize) -> usize {
     // Each block holds at least one input byte per symbol, so there are at
-    // most `input_len / SYMBOLS_PER_BLOCK + 1` blocks, each stored in pieces
+    // most `input_len / BLOCK_LEN + 1` blocks, each stored in pieces
     // of up to 65 535 bytes with 5 bytes of overhead per piece.
-    let blocks = input_len / SYMBOLS_PER_BLOCK + 1;
+    let blocks = input_len / BLOCK_LEN + 1;
     let pieces = blocks + input_len / 65_535 + 1;
     2 + 4 + input_len + 5 * pieces + 4
 }
@@ -152,7 +174,7 @@ pub fn compress(
     workspace: &mut [u8],
     output: &mut [u8],
 ) -> Result<usize, Error> {
-    let len = deflate(input, dictionary, workspace, output)?;
+    let len = deflate(input, dictionary, workspace, output, usize::MAX)?;
     if len > output.len() {
         return Err(Error::BufferTooSmall { needed: len });
     }
@@ -171,16 +193,19 @@ pub fn compressed_len(
     dictionary: Option<&[u8]>,
     workspace: &mut [u8],
 ) -> Result<usize, Error> {
-    deflate(input, dictionary, workspace, &mut [])
+    deflate(input, dictionary, workspace, &mut [], usize::MAX)
 }
 
 /// Compresses and returns the full stream length, writing only the bytes
-/// that fit in `output`.
+/// that fit in `output`. Once the stream is longer than `limit` bytes, it
+/// may stop at the end of a block and return a length that is more than
+/// `limit` but less than the full one.
 pub(crate) fn deflate(
     input: &[u8],
     dictionary: Option<&[u8]>,
     workspace: &mut [u8],
     output: &mut [u8],
+    limit: usize,
 ) -> Result<usize, Error> {
     let mut work = Work::split(workspace).ok_or(Error::BufferTooSmall {
         needed: WORKSPACE_LEN,
@@ -207,7 +232,7 @@ pub(crate) fn deflate(
     }
 
     let src = Source { dict, input };
-    lz77(&src, &mut work, &mut out);
+    lz77(&src, &mut work, &mut out, limit);
 
     out.align();
     for byte in adler32(1, input).to_be_bytes() {
@@ -273,8 +298,10 @@ struct Work<'a> {
     head: &'a mut [u8; HEAD_LEN],
     /// Previous position with the same hash, by position modulo the window.
     prev: &'a mut [u8; PREV_LEN],
-    /// Buffered symbols: `[literal, 0, 0]` or `[length - 3, distance]`.
+    /// The block's symbols: `[literal, 0, 0]` or `[length - 3, distance]`.
     syms: &'a mut [u8; SYMS_LEN],
+    /// Path costs (u32) of the optimal parse.
+    ring: &'a mut [u8; RING_LEN],
     huff: Huffman<'a>,
 }
 
@@ -300,6 +327,7 @@ impl<'a> Work<'a> {
         let head = take::<HEAD_LEN>(&mut rest)?;
         let prev = take::<PREV_LEN>(&mut rest)?;
         let syms = take::<SYMS_LEN>(&mut rest)?;
+        let ring = take::<RING_LEN>(&mut rest)?;
         let freq = take::<FREQ_LEN>(&mut rest)?;
         let lens = take::<LENS_LEN>(&mut rest)?;
         let codes = take::<CODES_LEN>(&mut rest)?;
@@ -313,6 +341,7 @@ impl<'a> Work<'a> {
             head,
             prev,
             syms,
+            ring,
             huff: Huffman {
                 freq,
                 lens,
@@ -448,54 +477,61 @@ fn common(a: &[u8], b: &[u8]) -> usize {
     n + a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
-/// The match finder and the block under construction.
-struct Parser<'s, 'w, 'o> {
+/// The hash chains: the most recent position of each hash, and for each
+/// position the previous one with the same hash.
+struct Chains<'s, 'w> {
     src: &'s Source<'s>,
-    work: &'s mut Work<'w>,
-    out: &'s mut BitWriter<'o>,
-    /// Symbols in the current block.
-    nsyms: usize,
-    /// Source position where the current block starts.
-    block_start: usize,
-    /// Source position the buffered symbols reach.
-    covered: usize,
+    head: &'w mut [u8; HEAD_LEN],
+    prev: &'w mut [u8; PREV_LEN],
 }
 
-impl Parser<'_, '_, '_> {
-    /// Adds the string at `pos` to its hash chain.
-    fn insert(&mut self, pos: usize) {
-        if pos + MIN_MATCH > self.src.len() {
-            return;
+impl Chains<'_, '_> {
+    /// Forgets every position and adds the window before `start` again, so
+    /// that a block can be parsed more than once.
+    fn restart(&mut self, start: usize) {
+        self.head.fill(0);
+        for pos in start.saturating_sub(WINDOW_SIZE)..start {
+            self.insert(pos);
         }
-        let h = self.src.hash(pos);
-        let old = get16(self.work.head, h);
-        set16(self.work.prev, pos & WINDOW_MASK, old);
-        set16(self.work.head, h, pos as u16);
     }
 
-    /// Inserts `pos` and returns the longest earlier match `(length,
-    /// distance)`, if longer than `better_than`.
-    fn insert_and_find(&mut self, pos: usize, better_than: usize) -> (usize, usize) {
-        let total = self.src.len();
-        if pos + MIN_MATCH > total {
-            return (0, 0);
+    /// Adds the string at `pos` to its hash chain and returns the previous
+    /// head of that chain (0 when the string is too short to hash).
+    fn insert(&mut self, pos: usize) -> u16 {
+        if pos + MIN_MATCH > self.src.len() {
+            return 0;
         }
         let h = self.src.hash(pos);
-        let mut cand16 = get16(self.work.head, h);
-        set16(self.work.prev, pos & WINDOW_MASK, cand16);
-        set16(self.work.head, h, pos as u16);
+        let old = get16(self.head, h);
+        set16(self.prev, pos & WINDOW_MASK, old);
+        set16(self.head, h, pos as u16);
+        old
+    }
 
-        let max = (total - pos).min(MAX_MATCH);
+    /// Inserts `pos` and calls `found(length, distance)` for each earlier
+    /// string that matches longer than every nearer one and than
+    /// `better_than`, nearest first, with lengths up to `max`. Tries at most
+    /// `chain` candidates.
+    fn matches(
+        &mut self,
+        pos: usize,
+        better_than: usize,
+        max: usize,
+        chain: usize,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let mut cand16 = self.insert(pos);
+        if pos + MIN_MATCH > self.src.len() || max < MIN_MATCH {
+            return;
+        }
         let mut best_len = better_than.max(MIN_MATCH - 1);
-        let mut best_dist = 0;
-        let mut chain = if better_than >= GOOD_MATCH {
-            MAX_CHAIN / 4
-        } else {
-            MAX_CHAIN
-        };
+        if best_len >= max {
+            return;
+        }
+        // The byte a longer match must have; `pos + max <= len`.
+        let mut next = self.src.byte(pos + best_len);
         let mut last_dist = 0;
-        while chain > 0 {
-            chain -= 1;
+        for _ in 0..chain {
             // Positions are stored modulo 2^16; the distance recovers them.
             let dist = usize::from((pos as u16).wrapping_sub(cand16));
             if dist <= last_dist || dist > WINDOW_SIZE || dist > pos {
@@ -503,100 +539,98 @@ impl Parser<'_, '_, '_> {
             }
             last_dist = dist;
             let cand = pos - dist;
-            if best_len < max && self.src.byte(cand + best_len) == self.src.byte(pos + best_len) {
+            if self.src.byte(cand + best_len) == next {
                 let len = self.src.match_len(cand, pos, max);
                 if len > best_len {
+                    found(len, dist);
                     best_len = len;
-                    best_dist = dist;
-                    if len >= NICE_MATCH.min(max) {
+                    if len >= max {
                         break;
                     }
+                    next = self.src.byte(pos + best_len);
                 }
             }
-            cand16 = get16(self.work.prev, cand & WINDOW_MASK);
+            cand16 = get16(self.prev, cand & WINDOW_MASK);
         }
-        if best_dist == 0 {
-            (0, 0)
+    }
+
+    /// The longest match at `pos` longer than `better_than`, as `(length,
+    /// distance)`, or `(0, 0)`; inserts `pos`.
+    fn longest(&mut self, pos: usize, better_than: usize, max: usize) -> (usize, usize) {
+        let chain = if better_than >= GOOD_MATCH {
+            MAX_CHAIN / 4
         } else {
-            (best_len, best_dist)
-        }
-    }
-
-    fn push(&mut self, a: u8, dist: u16) {
-        let i = 3 * self.nsyms;
-        set8(self.work.syms, i, a);
-        set16(self.work.syms.get_mut(i + 1..).unwrap_or(&mut []), 0, dist);
-        self.nsyms += 1;
-        if self.nsyms == SYMBOLS_PER_BLOCK {
-            self.flush(false);
-        }
-    }
-
-    fn literal(&mut self) {
-        let byte = self.src.byte(self.covered);
-        self.covered += 1;
-        self.push(byte, 0);
-    }
-
-    fn emit_match(&mut self, len: usize, dist: usize) {
-        debug_assert!((MIN_MATCH..=MAX_MATCH).contains(&len) && (1..=WINDOW_SIZE).contains(&dist));
-        self.covered += len;
-        self.push((len - MIN_MATCH) as u8, dist as u16);
-    }
-
-    fn flush(&mut self, last: bool) {
-        let input_start = self.block_start - self.src.dict.len();
-        let input_end = self.covered - self.src.dict.len();
-        let raw = self.src.input.get(input_start..input_end).unwrap_or(&[]);
-        write_block(self.work, self.nsyms, raw, last, self.out);
-        self.nsyms = 0;
-        self.block_start = self.covered;
+            MAX_CHAIN
+        };
+        let mut best = (0, 0);
+        self.matches(pos, better_than, max, chain, |len, dist| best = (len, dist));
+        best
     }
 }
 
-/// Parses the input into literals and matches (lazy evaluation, as zlib's
-/// `deflate_slow`) and writes the blocks.
-fn lz77(src: &Source<'_>, work: &mut Work<'_>, out: &mut BitWriter<'_>) {
-    let start = src.dict.len();
-    let total = src.len();
-    let mut p = Parser {
-        src,
-        work,
-        out,
-        nsyms: 0,
-        block_start: start,
-        covered: start,
-    };
-    for pos in 0..start {
-        p.insert(pos);
-    }
+/// Stores symbol `i` of the block: `[literal, 0, 0]` or `[length - 3,
+/// distance]`.
+fn put_symbol(syms: &mut [u8], i: usize, a: u8, dist: u16) {
+    set8(syms, 3 * i, a);
+    set16(syms.get_mut(3 * i + 1..).unwrap_or(&mut []), 0, dist);
+}
 
+/// Input bytes a symbol covers.
+fn symbol_len(a: u8, dist: u16) -> usize {
+    if dist == 0 {
+        1
+    } else {
+        usize::from(a) + MIN_MATCH
+    }
+}
+
+/// Parses `src[start..end]` with lazy evaluation, as zlib's `deflate_slow`,
+/// into the symbols from `syms[base]` on, and returns how many there are.
+/// Matches stay inside the range.
+fn lazy_parse(
+    src: &Source<'_>,
+    work: &mut Work<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+) -> usize {
+    let mut chains = Chains {
+        src,
+        head: work.head,
+        prev: work.prev,
+    };
+    chains.restart(start);
+    let syms = work.syms.get_mut(3 * base..).unwrap_or(&mut []);
+    let mut nsyms = 0;
     let mut pos = start;
     // A match found at `pos - 1`, waiting to see whether `pos` does better.
     let mut prev_len = 0;
     let mut prev_dist = 0;
     let mut pending = false;
-    while pos < total {
+    while pos < end {
+        let max = (end - pos).min(MAX_MATCH);
         let (len, dist) = if prev_len >= NICE_MATCH {
-            p.insert(pos);
+            chains.insert(pos);
             (0, 0)
         } else {
-            p.insert_and_find(pos, prev_len)
+            chains.longest(pos, prev_len, max)
         };
         if pending && prev_len >= MIN_MATCH && len <= prev_len {
             // The match at `pos - 1` wins: emit it and skip over it.
-            p.emit_match(prev_len, prev_dist);
-            let end = pos - 1 + prev_len;
-            for q in pos + 1..end {
-                p.insert(q);
+            put_symbol(syms, nsyms, (prev_len - MIN_MATCH) as u8, prev_dist as u16);
+            nsyms += 1;
+            let match_end = pos - 1 + prev_len;
+            for q in pos + 1..match_end {
+                chains.insert(q);
             }
-            pos = end;
+            pos = match_end;
             pending = false;
             prev_len = 0;
             continue;
         }
         if pending {
-            p.literal();
+            put_symbol(syms, nsyms, src.byte(pos - 1), 0);
+            nsyms += 1;
         }
         pending = true;
         prev_len = len;
@@ -605,13 +639,235 @@ fn lz77(src: &Source<'_>, work: &mut Work<'_>, out: &mut BitWriter<'_>) {
     }
     if pending {
         if prev_len >= MIN_MATCH {
-            p.emit_match(prev_len, prev_dist);
+            put_symbol(syms, nsyms, (prev_len - MIN_MATCH) as u8, prev_dist as u16);
         } else {
-            p.literal();
+            put_symbol(syms, nsyms, src.byte(end - 1), 0);
+        }
+        nsyms += 1;
+    }
+    nsyms
+}
+
+/// Sets the symbol costs (in 1/16 bits, in `huff.codes`) from the code
+/// lengths the block's symbols would get.
+fn set_costs(work: &mut Work<'_>, nsyms: usize) {
+    count_symbols(work, 0, nsyms);
+    let h = &mut work.huff;
+    let (ll_freq, d_freq) = h.freq.split_at_mut(2 * LL_SYMS);
+    let (ll_lens, d_lens) = h.lens.split_at_mut(LL_SYMS);
+    build_lengths(ll_freq, 286, ll_lens, 15, h.sort);
+    build_lengths(d_freq, 30, d_lens, 15, h.sort);
+    lens_to_costs(work);
+}
+
+/// Sets the symbol costs (in 1/16 bits, in `huff.codes`) from the code
+/// lengths in `huff.lens`.
+fn lens_to_costs(work: &mut Work<'_>) {
+    let h = &mut work.huff;
+    for s in 0..LL_SYMS + D_SYMS {
+        let len = u16::from(get8(h.lens, s));
+        let cost = if len == 0 { UNUSED_COST } else { len };
+        set16(h.codes, s, cost * COST_SCALE);
+    }
+}
+
+/// Parses `src[start..end]` by the cheapest path under the costs in
+/// `huff.codes` (literals, and every match length at the nearest distance
+/// that reaches it) into the symbols from `syms[base]` on, and returns how
+/// many there are. `base + end - start` must be at most [`BLOCK_LEN`].
+fn optimal_parse(
+    src: &Source<'_>,
+    work: &mut Work<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+) -> usize {
+    let mut chains = Chains {
+        src,
+        head: work.head,
+        prev: work.prev,
+    };
+    chains.restart(start);
+    let costs = &*work.huff.codes;
+    // The cost of each match length, `length - 3`, in the sort scratch.
+    let len_costs = &mut *work.huff.sort;
+    for l in 0..=MAX_MATCH - MIN_MATCH {
+        let lc = length_code(l as u8);
+        let cost = get16(costs, 257 + lc)
+            + u16::from(LENGTH_EXTRA.get(lc).copied().unwrap_or(0)) * COST_SCALE;
+        set16(len_costs, l, cost);
+    }
+    let len_costs = &*len_costs;
+    let ring = &mut *work.ring;
+    let syms = work.syms.get_mut(3 * base..).unwrap_or(&mut []);
+    let n = end - start;
+    debug_assert!(3 * n <= syms.len());
+    // `ring[k % RING]` is the cheapest known cost of coding the first `k`
+    // bytes, for `k` from the current position to one step ahead; the
+    // symbol that reaches `k` that way is `syms[k - 1]`.
+    ring.fill(0xFF);
+    set32(ring, 0, 0);
+    let mut j = 0;
+    while j < n {
+        let pos = start + j;
+        let here = get32(ring, j % RING);
+        set32(ring, j % RING, u32::MAX);
+        let mut relax = |k: usize, cost: u32, a: u8, dist: u16| {
+            if cost < get32(ring, k % RING) {
+                set32(ring, k % RING, cost);
+                put_symbol(syms, k - 1, a, dist);
+            }
+        };
+        let byte = src.byte(pos);
+        relax(
+            j + 1,
+            here + u32::from(get16(costs, usize::from(byte))),
+            byte,
+            0,
+        );
+        let max = (n - j).min(MAX_MATCH);
+        let mut longest = MIN_MATCH - 1;
+        chains.matches(pos, 0, max, OPT_CHAIN, |len, dist| {
+            let dc = dist_code(dist as u16);
+            let dist_cost = u32::from(get16(costs, LL_SYMS + dc))
+                + u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0)) * u32::from(COST_SCALE);
+            for l in longest + 1..=len {
+                let len_cost = u32::from(get16(len_costs, l - MIN_MATCH));
+                relax(
+                    j + l,
+                    here + len_cost + dist_cost,
+                    (l - MIN_MATCH) as u8,
+                    dist as u16,
+                );
+            }
+            longest = len;
+        });
+        if longest >= LONG_MATCH {
+            // Take a long match as it is: the positions inside it are only
+            // added to the chains.
+            for k in j + 1..j + longest {
+                chains.insert(start + k);
+                set32(ring, k % RING, u32::MAX);
+            }
+            j += longest;
+        } else {
+            j += 1;
         }
     }
-    debug_assert_eq!(p.covered, total);
-    p.flush(true);
+    follow_path(syms, n)
+}
+
+/// Turns the back pointers of [`optimal_parse`] (`syms[k - 1]` reaches `k`)
+/// into the path's symbols in order, from `syms[0]`, and returns how many
+/// there are.
+fn follow_path(syms: &mut [u8], n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    // First move each symbol of the path to the slot of its start: the
+    // slots read later are all before the slot written.
+    let mut k = n;
+    let (mut a, mut dist) = symbol_at(syms, k - 1);
+    loop {
+        let from = k.saturating_sub(symbol_len(a, dist));
+        let next = if from > 0 {
+            symbol_at(syms, from - 1)
+        } else {
+            (0, 0)
+        };
+        put_symbol(syms, from, a, dist);
+        if from == 0 {
+            break;
+        }
+        k = from;
+        (a, dist) = next;
+    }
+    // Then pack them: symbol `i` starts at or after byte `i`.
+    let mut count = 0;
+    let mut k = 0;
+    while k < n {
+        let (a, dist) = symbol_at(syms, k);
+        put_symbol(syms, count, a, dist);
+        count += 1;
+        k += symbol_len(a, dist);
+    }
+    count
+}
+
+/// Parses `src[start..end]` into the symbols from `syms[base]` on and
+/// returns how many there are: a lazy parse gives the first costs, then
+/// each optimal parse the costs of the next, counting the block's earlier
+/// symbols too.
+fn parse(
+    src: &Source<'_>,
+    work: &mut Work<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+    first: bool,
+) -> usize {
+    let mut passes = PASSES;
+    if first {
+        let n = lazy_parse(src, work, base, start, end);
+        set_costs(work, base + n);
+    } else if base > 0 {
+        set_costs(work, base);
+        passes = LATER_PASSES;
+    } else {
+        // The code lengths of the block just written.
+        lens_to_costs(work);
+        passes = LATER_PASSES;
+    }
+    let mut n = optimal_parse(src, work, base, start, end);
+    for _ in 1..passes {
+        set_costs(work, base + n);
+        n = optimal_parse(src, work, base, start, end);
+    }
+    n
+}
+
+/// Parses the input and writes the blocks. A block takes input while its
+/// symbols leave room for a quarter block more and one block codes them in
+/// fewer bits than two. Stops early once the output is past `limit` bytes.
+fn lz77(src: &Source<'_>, work: &mut Work<'_>, out: &mut BitWriter<'_>, limit: usize) {
+    let total = src.len();
+    let d = src.dict.len();
+    // The current block: its first source position and symbols so far.
+    let mut block_start = d;
+    let mut base = 0;
+    let mut start = d;
+    loop {
+        let end = (start + BLOCK_LEN - base).min(total);
+        let n = parse(src, work, base, start, end, start == d);
+        let mut nsyms = base + n;
+        if base > 0 {
+            let one = block_bits(work, 0, nsyms);
+            let two = block_bits(work, 0, base) + block_bits(work, base, nsyms);
+            if two < one {
+                let raw = src.input.get(block_start - d..start - d).unwrap_or(&[]);
+                write_block(work, 0, base, raw, false, out);
+                for i in 0..n {
+                    let (a, dist) = symbol_at(work.syms, base + i);
+                    put_symbol(work.syms, i, a, dist);
+                }
+                nsyms = n;
+                block_start = start;
+            }
+        }
+        let last = end == total;
+        if last || BLOCK_LEN - nsyms < BLOCK_LEN / 4 {
+            let raw = src.input.get(block_start - d..end - d).unwrap_or(&[]);
+            write_block(work, 0, nsyms, raw, last, out);
+            if last || out.len > limit {
+                break;
+            }
+            block_start = end;
+            base = 0;
+        } else {
+            base = nsyms;
+        }
+        start = end;
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -668,12 +924,16 @@ fn length_code(len_minus_3: u8) -> usize {
     usize::from(LENGTH_CODE[usize::from(len_minus_3)])
 }
 
+/// Distance code (0..=29) of a distance (1..=32 768).
 fn dist_code(dist: u16) -> usize {
-    let mut code = 0;
-    while code + 1 < DIST_BASE.len() && DIST_BASE[code + 1] <= dist {
-        code += 1;
+    if dist <= 4 {
+        return usize::from(dist.saturating_sub(1));
     }
-    code
+    // Two codes per power of two: the bit below the top one of `dist - 1`
+    // picks between them.
+    let d = u32::from(dist - 1);
+    let top = 31 - d.leading_zeros();
+    ((2 * top + ((d >> (top - 1)) & 1)) as usize).min(DIST_BASE.len() - 1)
 }
 
 fn symbol_at(syms: &[u8], i: usize) -> (u8, u16) {
@@ -880,8 +1140,9 @@ fn fixed_lens(lens: &mut [u8]) {
 }
 
 /// Run-length codes the literal/length and distance code lengths into
-/// `cl_seq` and returns (entries, HLIT, HDIST).
-fn rle_lengths(h: &mut Huffman<'_>) -> (usize, usize, usize) {
+/// `cl_seq` and returns (entries, HLIT, HDIST). Bits 0, 1 and 2 of `rle`
+/// allow the repeat codes 16, 17 and 18.
+fn rle_lengths(h: &mut Huffman<'_>, rle: u8) -> (usize, usize, usize) {
     let mut hlit = 286;
     while hlit > 257 && get8(h.lens, hlit - 1) == 0 {
         hlit -= 1;
@@ -904,6 +1165,7 @@ fn rle_lengths(h: &mut Huffman<'_>) -> (usize, usize, usize) {
         set8(seq, 2 * entries + 1, extra);
         entries += 1;
     };
+    let (use16, use17, use18) = (rle & 1 != 0, rle & 2 != 0, rle & 4 != 0);
     let mut i = 0;
     while i < total {
         let len = len_at(h.lens, i);
@@ -911,29 +1173,34 @@ fn rle_lengths(h: &mut Huffman<'_>) -> (usize, usize, usize) {
         while i + run < total && len_at(h.lens, i + run) == len && run < 138 {
             run += 1;
         }
+        i += run;
         if len == 0 {
-            if run >= 11 {
-                push(h.cl_seq, 18, (run - 11) as u8);
-            } else if run >= 3 {
-                push(h.cl_seq, 17, (run - 3) as u8);
-            } else {
-                for _ in 0..run {
-                    push(h.cl_seq, 0, 0);
+            while run >= 3 {
+                if use18 && run >= 11 {
+                    push(h.cl_seq, 18, (run - 11) as u8);
+                    run = 0;
+                } else if use17 {
+                    let k = run.min(10);
+                    push(h.cl_seq, 17, (k - 3) as u8);
+                    run -= k;
+                } else {
+                    break;
                 }
             }
-        } else {
-            push(h.cl_seq, len, 0);
-            let mut rest = run - 1;
-            while rest >= 3 {
-                let k = rest.min(6);
-                push(h.cl_seq, 16, (k - 3) as u8);
-                rest -= k;
-            }
-            for _ in 0..rest {
-                push(h.cl_seq, len, 0);
-            }
         }
-        i += run;
+        if run == 0 {
+            continue;
+        }
+        push(h.cl_seq, len, 0);
+        run -= 1;
+        while use16 && run >= 3 {
+            let k = run.min(6);
+            push(h.cl_seq, 16, (k - 3) as u8);
+            run -= k;
+        }
+        for _ in 0..run {
+            push(h.cl_seq, len, 0);
+        }
     }
     (entries, hlit, hdist)
 }
@@ -963,26 +1230,47 @@ fn code_length_code(h: &mut Huffman<'_>, entries: usize) -> (usize, usize) {
     (hclen, bits)
 }
 
-/// Chooses the smallest block type for the buffered symbols and writes it.
-fn write_block(work: &mut Work<'_>, nsyms: usize, raw: &[u8], last: bool, out: &mut BitWriter<'_>) {
-    let h = &mut work.huff;
-    // Frequencies.
-    h.freq.fill(0);
-    for i in 0..nsyms {
+/// Counts the symbols `syms[from..to]`, and an end of block, into
+/// `huff.freq`.
+fn count_symbols(work: &mut Work<'_>, from: usize, to: usize) {
+    let freq = &mut *work.huff.freq;
+    freq.fill(0);
+    for i in from..to {
         let (a, dist) = symbol_at(work.syms, i);
         let (ll, d) = if dist == 0 {
             (usize::from(a), None)
         } else {
             (257 + length_code(a), Some(dist_code(dist)))
         };
-        let f = get16(h.freq, ll);
-        set16(h.freq, ll, f + 1);
+        let f = get16(freq, ll);
+        set16(freq, ll, f.saturating_add(1));
         if let Some(d) = d {
-            let f = get16(h.freq, LL_SYMS + d);
-            set16(h.freq, LL_SYMS + d, f + 1);
+            let f = get16(freq, LL_SYMS + d);
+            set16(freq, LL_SYMS + d, f.saturating_add(1));
         }
     }
-    set16(h.freq, 256, 1);
+    set16(freq, 256, 1);
+}
+
+/// The two Huffman codings of a block.
+struct Coded {
+    /// Bits of the block with dynamic codes, header included.
+    dynamic: usize,
+    /// Bits of the block with the fixed codes.
+    fixed: usize,
+    /// Run-length coded code lengths in `cl_seq`.
+    entries: usize,
+    hlit: usize,
+    hdist: usize,
+    hclen: usize,
+}
+
+/// Builds the dynamic codes for the symbols `syms[from..to]` (leaving the
+/// code lengths in `huff.lens` and the header in `huff.cl_seq` and
+/// `huff.cl`) and returns the sizes of both codings.
+fn code_block(work: &mut Work<'_>, from: usize, to: usize) -> Coded {
+    count_symbols(work, from, to);
+    let h = &mut work.huff;
 
     // Dynamic codes and their cost.
     let (ll_freq, d_freq) = h.freq.split_at_mut(2 * LL_SYMS);
@@ -993,7 +1281,19 @@ fn write_block(work: &mut Work<'_>, nsyms: usize, raw: &[u8], last: bool, out: &
     build_lengths(d_freq, 30, d_lens, 15, h.sort);
     set8(d_lens, 30, 0);
     set8(d_lens, 31, 0);
-    let (entries, hlit, hdist) = rle_lengths(h);
+    // The repeat codes that give the shortest header: using them all is
+    // not always best, as each one used needs a code of its own.
+    let mut best_rle = 7;
+    let mut best_bits = usize::MAX;
+    for rle in 0..8 {
+        let (entries, _, _) = rle_lengths(h, rle);
+        let (_, bits) = code_length_code(h, entries);
+        if bits < best_bits {
+            best_bits = bits;
+            best_rle = rle;
+        }
+    }
+    let (entries, hlit, hdist) = rle_lengths(h, best_rle);
     let (hclen, header_bits) = code_length_code(h, entries);
     let (ll_lens, d_lens) = h.lens.split_at(LL_SYMS);
     let dynamic = 3 + header_bits + data_bits(h.freq, ll_lens, d_lens);
@@ -1021,6 +1321,41 @@ fn write_block(work: &mut Work<'_>, nsyms: usize, raw: &[u8], last: bool, out: &
         }
         bits
     };
+    Coded {
+        dynamic,
+        fixed,
+        entries,
+        hlit,
+        hdist,
+        hclen,
+    }
+}
+
+/// Bits of the symbols `syms[from..to]` as one block with Huffman codes.
+fn block_bits(work: &mut Work<'_>, from: usize, to: usize) -> usize {
+    let coded = code_block(work, from, to);
+    coded.dynamic.min(coded.fixed)
+}
+
+/// Chooses the smallest block type for the symbols `syms[from..to]`, which
+/// code `raw`, and writes the block.
+fn write_block(
+    work: &mut Work<'_>,
+    from: usize,
+    to: usize,
+    raw: &[u8],
+    last: bool,
+    out: &mut BitWriter<'_>,
+) {
+    let Coded {
+        dynamic,
+        fixed,
+        entries,
+        hlit,
+        hdist,
+        hclen,
+    } = code_block(work, from, to);
+    let h = &mut work.huff;
 
     // Stored: header, padding, then LEN and NLEN and the bytes per piece.
     let pieces = raw.len().div_ceil(65_535).max(1);
@@ -1082,7 +1417,7 @@ fn write_block(work: &mut Work<'_>, nsyms: usize, raw: &[u8], last: bool, out: &
     let (ll_codes, d_codes) = h.codes.split_at_mut(2 * LL_SYMS);
     assign_codes(ll_lens, LL_SYMS, ll_codes);
     assign_codes(d_lens, D_SYMS, d_codes);
-    for i in 0..nsyms {
+    for i in from..to {
         let (a, dist) = symbol_at(work.syms, i);
         if dist == 0 {
             let s = usize::from(a);
@@ -1160,7 +1495,8 @@ mod tests {
         round_trip(b"a");
         round_trip(b"ab");
         round_trip(b"abc");
-        assert!(round_trip(&[b'x'; 100_000]) < 400);
+        let n = round_trip(&[b'x'; 100_000]);
+        assert!(n < 400, "{n}");
         let mut state = 1;
         let random: Vec<u8> = (0..20_000).map(|_| xorshift(&mut state) as u8).collect();
         let n = round_trip(&random);
@@ -1212,6 +1548,16 @@ mod tests {
         assert_eq!(out[2..6], adler32(1, dict).to_be_bytes());
         let plain = compressed_len(b"Call Trace:\n", None, &mut ws).unwrap();
         assert!(n < plain + 4, "{n} vs {plain}");
+    }
+
+    #[test]
+    fn dist_code_matches_the_table() {
+        for dist in 1..=32_768u32 {
+            let code = dist_code(dist as u16);
+            let base = u32::from(DIST_BASE[code]);
+            let extra = u32::from(DIST_EXTRA[code]);
+            assert!(base <= dist && dist < base + (1 << extra), "{dist}");
+        }
     }
 
     #[test]

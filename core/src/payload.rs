@@ -175,12 +175,14 @@ struct Trial<'a> {
 
 impl Trial<'_> {
     /// Compresses the tail from `start` into `out` (what fits of it) and
-    /// returns the full stream length.
+    /// returns the stream length: the full one when it fits in `out`, else
+    /// a length more than `out.len()` (the compressor may stop early).
     fn run(&mut self, start: usize, workspace: &mut [u8], out: &mut [u8]) -> Result<usize, Error> {
         self.compressions += 1;
         self.last_start = start;
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
-        deflate::deflate(tail, self.dictionary, workspace, out)
+        let limit = out.len();
+        deflate::deflate(tail, self.dictionary, workspace, out, limit)
     }
 }
 
