@@ -169,8 +169,9 @@ fn edge_cases_round_trip() {
     }
     // Incompressible data falls back to stored blocks.
     assert!(round_trip(&random, None) < random.len() + 64);
-    // The dictionary itself costs almost nothing once primed.
-    assert!(round_trip(KMSG_DICTIONARY, Some(KMSG_DICTIONARY)) < 40);
+    // The dictionary itself costs almost nothing once primed: a few
+    // matches as long as they go, under 2% of its length.
+    assert!(round_trip(KMSG_DICTIONARY, Some(KMSG_DICTIONARY)) * 50 < KMSG_DICTIONARY.len());
 }
 
 #[test]

@@ -1038,7 +1038,12 @@ fn build_lengths(freq: &[u8], n: usize, lens: &mut [u8], limit: u32, sort: &mut 
         depth += 1;
     }
 
-    // Limit the lengths, keeping the Kraft sum at one.
+    // Limit the lengths, keeping the Kraft sum at one: `limit` is raised
+    // to what `used` symbols need, so the code is always complete.
+    let mut limit = limit.clamp(1, 15);
+    while (1usize << limit) < used && limit < 15 {
+        limit += 1;
+    }
     let mut count = [0u16; 16];
     for i in 0..used {
         let len = get32(a, i).clamp(1, limit) as usize;
@@ -1061,8 +1066,12 @@ fn build_lengths(freq: &[u8], n: usize, lens: &mut [u8], limit: u32, sort: &mut 
         if len == 0 {
             break;
         }
-        count[len] -= 1;
-        count[len + 1] += 2;
+        if let Some(c) = count.get_mut(len) {
+            *c -= 1;
+        }
+        if let Some(c) = count.get_mut(len + 1) {
+            *c += 2;
+        }
         kraft -= 1;
     }
     // The most frequent symbols (at the end) get the shortest codes.
@@ -1230,6 +1239,71 @@ fn code_length_code(h: &mut Huffman<'_>, entries: usize) -> (usize, usize) {
     (hclen, bits)
 }
 
+/// Code lengths tried for each block: the length limit of the
+/// literal/length code and of the distance code, and whether the counts are
+/// first smoothed. Shorter limits and smoothed counts give runs of equal
+/// lengths, which cost less in the header than they add to the data.
+const CODE_VARIANTS: [(u32, u32, bool); 6] = [
+    (15, 15, false),
+    (15, 15, true),
+    (10, 8, false),
+    (10, 8, true),
+    (8, 6, false),
+    (8, 6, true),
+];
+
+/// Builds the code lengths of `huff.freq` into `huff.lens`, as `variant`
+/// of [`CODE_VARIANTS`] says; smoothed counts go through `huff.codes`.
+fn code_lengths(h: &mut Huffman<'_>, variant: (u32, u32, bool)) {
+    let (ll_limit, d_limit, smooth) = variant;
+    if smooth {
+        smooth_counts(h.freq, h.codes, 0, 286);
+        smooth_counts(h.freq, h.codes, LL_SYMS, LL_SYMS + 30);
+    }
+    let counts: &[u8] = if smooth { h.codes } else { h.freq };
+    let (ll_freq, d_freq) = counts.split_at(2 * LL_SYMS);
+    let (ll_lens, d_lens) = h.lens.split_at_mut(LL_SYMS);
+    build_lengths(ll_freq, 286, ll_lens, ll_limit, h.sort);
+    set8(ll_lens, 286, 0);
+    set8(ll_lens, 287, 0);
+    build_lengths(d_freq, 30, d_lens, d_limit, h.sort);
+    set8(d_lens, 30, 0);
+    set8(d_lens, 31, 0);
+}
+
+/// Copies the counts `freq[from..to]` (u16) to `out`, with each stretch of
+/// four or more neighbouring non-zero counts close to their mean replaced
+/// by that mean, so that they get equal code lengths.
+fn smooth_counts(freq: &[u8], out: &mut [u8], from: usize, to: usize) {
+    let mut i = from;
+    while i < to {
+        let first = u32::from(get16(freq, i));
+        let mut sum = first;
+        let mut j = i + 1;
+        if first > 0 {
+            while j < to {
+                let f = u32::from(get16(freq, j));
+                let mean = sum.checked_div((j - i) as u32).unwrap_or(0);
+                if f == 0 || f.abs_diff(mean) > (mean / 3).max(2) {
+                    break;
+                }
+                sum += f;
+                j += 1;
+            }
+        }
+        let run = (j - i) as u32;
+        for k in i..j {
+            let f = if run >= 4 {
+                (sum + run / 2).checked_div(run).unwrap_or(0).max(1) as u16
+            } else {
+                get16(freq, k)
+            };
+            set16(out, k, f);
+        }
+        i = j;
+    }
+}
+
 /// Counts the symbols `syms[from..to]`, and an end of block, into
 /// `huff.freq`.
 fn count_symbols(work: &mut Work<'_>, from: usize, to: usize) {
@@ -1267,25 +1341,44 @@ struct Coded {
 
 /// Builds the dynamic codes for the symbols `syms[from..to]` (leaving the
 /// code lengths in `huff.lens` and the header in `huff.cl_seq` and
-/// `huff.cl`) and returns the sizes of both codings.
-fn code_block(work: &mut Work<'_>, from: usize, to: usize) -> Coded {
+/// `huff.cl`) and returns the sizes of both codings. Unless `thorough`, only
+/// the first code variant and all repeat codes are tried.
+fn code_block(work: &mut Work<'_>, from: usize, to: usize, thorough: bool) -> Coded {
     count_symbols(work, from, to);
     let h = &mut work.huff;
+    let (variants, rles) = if thorough {
+        (CODE_VARIANTS.len(), 0..8)
+    } else {
+        (1, 7..8)
+    };
 
-    // Dynamic codes and their cost.
-    let (ll_freq, d_freq) = h.freq.split_at_mut(2 * LL_SYMS);
-    let (ll_lens, d_lens) = h.lens.split_at_mut(LL_SYMS);
-    build_lengths(ll_freq, 286, ll_lens, 15, h.sort);
-    set8(ll_lens, 286, 0);
-    set8(ll_lens, 287, 0);
-    build_lengths(d_freq, 30, d_lens, 15, h.sort);
-    set8(d_lens, 30, 0);
-    set8(d_lens, 31, 0);
+    // Dynamic codes: the variant of the code lengths with the fewest bits,
+    // header included.
+    let mut best_variant = 0;
+    let mut best_bits = usize::MAX;
+    for (i, &variant) in CODE_VARIANTS.iter().enumerate().take(variants) {
+        code_lengths(h, variant);
+        let (entries, _, _) = rle_lengths(h, 7);
+        let (_, header_bits) = code_length_code(h, entries);
+        let (ll_lens, d_lens) = h.lens.split_at(LL_SYMS);
+        let bits = header_bits + data_bits(h.freq, ll_lens, d_lens);
+        if bits < best_bits {
+            best_bits = bits;
+            best_variant = i;
+        }
+    }
+    code_lengths(
+        h,
+        CODE_VARIANTS
+            .get(best_variant)
+            .copied()
+            .unwrap_or((15, 15, false)),
+    );
     // The repeat codes that give the shortest header: using them all is
     // not always best, as each one used needs a code of its own.
     let mut best_rle = 7;
     let mut best_bits = usize::MAX;
-    for rle in 0..8 {
+    for rle in rles {
         let (entries, _, _) = rle_lengths(h, rle);
         let (_, bits) = code_length_code(h, entries);
         if bits < best_bits {
@@ -1333,7 +1426,7 @@ fn code_block(work: &mut Work<'_>, from: usize, to: usize) -> Coded {
 
 /// Bits of the symbols `syms[from..to]` as one block with Huffman codes.
 fn block_bits(work: &mut Work<'_>, from: usize, to: usize) -> usize {
-    let coded = code_block(work, from, to);
+    let coded = code_block(work, from, to, false);
     coded.dynamic.min(coded.fixed)
 }
 
@@ -1354,7 +1447,7 @@ fn write_block(
         hlit,
         hdist,
         hclen,
-    } = code_block(work, from, to);
+    } = code_block(work, from, to, true);
     let h = &mut work.huff;
 
     // Stored: header, padding, then LEN and NLEN and the bytes per piece.
@@ -1584,5 +1677,50 @@ mod tests {
             assert!(lens.iter().all(|&l| u32::from(l) <= limit));
             assert_eq!(lens.iter().filter(|&&l| l > 0).count(), 24);
         }
+        // More symbols than a limit allows: the limit gives way.
+        for s in 0..286 {
+            set16(&mut freq, s, 1 + (s % 7) as u16);
+        }
+        build_lengths(&freq, 286, &mut lens, 8, &mut sort);
+        let kraft: f64 = lens
+            .iter()
+            .filter(|&&l| l > 0)
+            .map(|&l| 0.5f64.powi(l.into()))
+            .sum();
+        assert!((kraft - 1.0).abs() < 1e-9, "kraft {kraft}");
+        assert!(lens.iter().take(286).all(|&l| (1..=9).contains(&l)));
+    }
+
+    #[test]
+    fn every_code_variant_round_trips() {
+        // Text with many distinct bytes, so that short length limits must
+        // give way, and runs that smoothing evens out.
+        let mut text = Vec::new();
+        let mut state = 3;
+        for i in 0..1500u32 {
+            let r = xorshift(&mut state);
+            text.extend_from_slice(format!("{i:x}:{:x} ", r % 4096).as_bytes());
+            text.push((r >> 20) as u8);
+        }
+        let mut ws = vec![0u8; WORKSPACE_LEN];
+        let mut work = Work::split(&mut ws).unwrap();
+        for (i, &b) in text.iter().take(BLOCK_LEN).enumerate() {
+            put_symbol(work.syms, i, b, 0);
+        }
+        let n = text.len().min(BLOCK_LEN);
+        for variant in CODE_VARIANTS {
+            count_symbols(&mut work, 0, n);
+            code_lengths(&mut work.huff, variant);
+            let mut kraft = 0.0;
+            for s in 0..LL_SYMS {
+                let l = get8(work.huff.lens, s);
+                if l > 0 {
+                    assert!(get16(work.huff.freq, s) > 0 || get16(work.huff.codes, s) > 0);
+                    kraft += 0.5f64.powi(l.into());
+                }
+            }
+            assert!(kraft <= 1.0 + 1e-9, "{variant:?}: kraft {kraft}");
+        }
+        round_trip(&text);
     }
 }
