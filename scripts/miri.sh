@@ -13,14 +13,18 @@
 #    hours under Miri; they run natively in `cargo test`).
 #
 # Installs the nightly toolchain with Miri and rust-src if missing. Builds
-# go to $PANICQR_CACHE/target-miri (default ~/.cache/panicqr).
+# go to $PANICQR_CACHE/target-miri-<checkout> (default ~/.cache/panicqr).
 #
 # Usage: scripts/miri.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
-export CARGO_TARGET_DIR="$cache/target-miri"
+# One target directory per checkout: cargo-miri's test "binaries" record the
+# directory they were built in, and a fresh build from another checkout
+# would be taken as up to date and run there.
+checkout=$(pwd -P | sha256sum | cut -c1-12)
+export CARGO_TARGET_DIR="$cache/target-miri-$checkout"
 mkdir -p "$cache"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
