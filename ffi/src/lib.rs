@@ -200,6 +200,58 @@ pub extern "C" fn panicqr_panic_url_capacity(version: u8, ecc: u8, url_len: usiz
     }
 }
 
+/// The shared body of the `panicqr_encode_*` calls: reads the options,
+/// refuses outputs that overlap each other or the `inputs`, checks the
+/// output pointers, runs `encode`, and writes `*code` only on success.
+///
+/// # Safety
+///
+/// `options` is NULL or points to a readable `struct panicqr_options`;
+/// `scratch`, `image` and `code` are as the callers' `# Safety` sections
+/// state.
+// The C calls' own arguments, passed through unchanged.
+#[allow(clippy::too_many_arguments)]
+unsafe fn encode_into(
+    inputs: &[&[u8]],
+    options: *const panicqr_options,
+    scratch: *mut u8,
+    scratch_len: usize,
+    image: *mut u8,
+    image_len: usize,
+    code: *mut panicqr_code,
+    encode: impl FnOnce(&Options, &mut [u8], &mut [u8]) -> Result<panicqr_code, Error>,
+) -> panicqr_status {
+    status_of((|| {
+        // SAFETY: the caller guarantees each pointer as documented; the
+        // checked helpers reject NULL, lengths over `isize::MAX` and overlap.
+        let (options, scratch, image) = unsafe {
+            let options = options_from(read_struct(options))?;
+            let mut ranges = [
+                MaybeBytes::raw(scratch, scratch_len),
+                MaybeBytes::raw(image, image_len),
+                MaybeBytes::raw(core::ptr::null(), 0),
+                MaybeBytes::raw(core::ptr::null(), 0),
+            ];
+            for (range, input) in ranges[2..].iter_mut().zip(inputs) {
+                *range = MaybeBytes::of(input);
+            }
+            disjoint(&ranges)?;
+            (
+                options,
+                bytes_mut(scratch, scratch_len)?,
+                bytes_mut(image, image_len)?,
+            )
+        };
+        if code.is_null() {
+            return Err(PANICQR_ERR_NULL_POINTER);
+        }
+        let encoded = encode(&options, scratch, image)?;
+        // SAFETY: `code` is not NULL and the caller guarantees it writable.
+        unsafe { write_struct(code, encoded) };
+        Ok(())
+    })())
+}
+
 /// Encodes bytes as one byte segment.
 ///
 /// Buffers: `scratch` needs `panicqr_scratch_len(version)` bytes and `image`
@@ -230,32 +282,25 @@ pub unsafe extern "C" fn panicqr_encode_binary(
     image_len: usize,
     code: *mut panicqr_code,
 ) -> panicqr_status {
-    status_of((|| {
-        // SAFETY: the caller guarantees each pointer as documented; the
-        // checked helpers reject NULL, lengths over `isize::MAX` and overlap.
-        let (data, options, scratch, image) = unsafe {
-            let data = bytes(data, data_len)?;
-            let options = options_from(read_struct(options))?;
-            disjoint(&[
-                MaybeBytes::of(data),
-                MaybeBytes::raw(scratch, scratch_len),
-                MaybeBytes::raw(image, image_len),
-            ])?;
-            (
-                data,
-                options,
-                bytes_mut(scratch, scratch_len)?,
-                bytes_mut(image, image_len)?,
-            )
-        };
-        if code.is_null() {
-            return Err(PANICQR_ERR_NULL_POINTER);
-        }
-        let encoded = panicqr_code::of(&encode_binary(data, &options, scratch, image)?);
-        // SAFETY: `code` is not NULL and the caller guarantees it writable.
-        unsafe { write_struct(code, encoded) };
-        Ok(())
-    })())
+    // SAFETY: the caller guarantees `data` readable for `data_len` bytes
+    // when not NULL; `bytes` rejects NULL with a length.
+    let data = match unsafe { bytes(data, data_len) } {
+        Ok(data) => data,
+        Err(status) => return status,
+    };
+    // SAFETY: the remaining pointers are as this function's contract states.
+    unsafe {
+        encode_into(
+            &[data],
+            options,
+            scratch,
+            scratch_len,
+            image,
+            image_len,
+            code,
+            |o, s, i| Ok(panicqr_code::of(&encode_binary(data, o, s, i)?)),
+        )
+    }
 }
 
 /// Encodes a text with the segmentation of fewest bits: digits in numeric
@@ -279,31 +324,24 @@ pub unsafe extern "C" fn panicqr_encode_text(
     image_len: usize,
     code: *mut panicqr_code,
 ) -> panicqr_status {
-    status_of((|| {
-        // SAFETY: as in `panicqr_encode_binary`.
-        let (text, options, scratch, image) = unsafe {
-            let text = bytes(text, text_len)?;
-            let options = options_from(read_struct(options))?;
-            disjoint(&[
-                MaybeBytes::of(text),
-                MaybeBytes::raw(scratch, scratch_len),
-                MaybeBytes::raw(image, image_len),
-            ])?;
-            (
-                text,
-                options,
-                bytes_mut(scratch, scratch_len)?,
-                bytes_mut(image, image_len)?,
-            )
-        };
-        if code.is_null() {
-            return Err(PANICQR_ERR_NULL_POINTER);
-        }
-        let encoded = panicqr_code::of(&encode_text(text, &options, scratch, image)?);
-        // SAFETY: `code` is not NULL and the caller guarantees it writable.
-        unsafe { write_struct(code, encoded) };
-        Ok(())
-    })())
+    // SAFETY: as in `panicqr_encode_binary`.
+    let text = match unsafe { bytes(text, text_len) } {
+        Ok(text) => text,
+        Err(status) => return status,
+    };
+    // SAFETY: the remaining pointers are as this function's contract states.
+    unsafe {
+        encode_into(
+            &[text],
+            options,
+            scratch,
+            scratch_len,
+            image,
+            image_len,
+            code,
+            |o, s, i| Ok(panicqr_code::of(&encode_text(text, o, s, i)?)),
+        )
+    }
 }
 
 /// Encodes a URL as a byte segment followed by binary data packed as
@@ -331,34 +369,25 @@ pub unsafe extern "C" fn panicqr_encode_panic_url(
     image_len: usize,
     code: *mut panicqr_code,
 ) -> panicqr_status {
-    status_of((|| {
-        // SAFETY: as in `panicqr_encode_binary`.
-        let (url, data, options, scratch, image) = unsafe {
-            let url = bytes(url, url_len)?;
-            let data = bytes(data, data_len)?;
-            let options = options_from(read_struct(options))?;
-            disjoint(&[
-                MaybeBytes::of(url),
-                MaybeBytes::of(data),
-                MaybeBytes::raw(scratch, scratch_len),
-                MaybeBytes::raw(image, image_len),
-            ])?;
-            (
-                url,
-                data,
-                options,
-                bytes_mut(scratch, scratch_len)?,
-                bytes_mut(image, image_len)?,
-            )
-        };
-        if code.is_null() {
-            return Err(PANICQR_ERR_NULL_POINTER);
-        }
-        let encoded = panicqr_code::of(&encode_panic_url(url, data, &options, scratch, image)?);
-        // SAFETY: `code` is not NULL and the caller guarantees it writable.
-        unsafe { write_struct(code, encoded) };
-        Ok(())
-    })())
+    // SAFETY: as in `panicqr_encode_binary`, for both inputs.
+    let inputs = unsafe { bytes(url, url_len).and_then(|url| Ok((url, bytes(data, data_len)?))) };
+    let (url, data) = match inputs {
+        Ok(inputs) => inputs,
+        Err(status) => return status,
+    };
+    // SAFETY: the remaining pointers are as this function's contract states.
+    unsafe {
+        encode_into(
+            &[url, data],
+            options,
+            scratch,
+            scratch_len,
+            image,
+            image_len,
+            code,
+            |o, s, i| Ok(panicqr_code::of(&encode_panic_url(url, data, o, s, i)?)),
+        )
+    }
 }
 
 /*---- The kernel log, from kmsg to a finished code ----*/
