@@ -1,7 +1,7 @@
 //! `differential_reference`: bit for bit against Nayuki's
 //! `qrcodegen-no-heap` at the same segments, version, level and mask (fixed
-//! or chosen by the penalty rules), as `tests/reference.rs` does for random
-//! cases.
+//! or chosen by the penalty rules). The root's `tests/reference.rs` runs
+//! [`compare`] over every version, level and mask in turn.
 //!
 //! Panic digit segments are compared against the reference's numeric
 //! segment of the same digits. When the reference refuses the data as too
@@ -55,14 +55,15 @@ pub fn check(data: &[u8]) {
 }
 
 /// Encodes `pieces` (kind 0 numeric, 1 alphanumeric, 2 bytes, 3 panic
-/// digits) with both encoders and compares every module.
+/// digits) with both encoders and compares every module. Returns whether
+/// the data fitted: `false` when both refused it as too long.
 pub fn compare(
     pieces: &[(u8, Vec<u8>)],
     version: Version,
     ecc: Ecc,
     mask: Option<Mask>,
     polarity: Polarity,
-) {
+) -> bool {
     // The reference's segments, over owned digit strings and buffers.
     let texts: Vec<String> = pieces
         .iter()
@@ -122,7 +123,7 @@ pub fn compare(
             "reference refused V{} {ecc:?}, panicqr gave {ours:?}",
             version.number()
         );
-        return;
+        return false;
     };
     let code = ours.unwrap_or_else(|e| {
         panic!(
@@ -158,4 +159,5 @@ pub fn compare(
             );
         }
     }
+    true
 }

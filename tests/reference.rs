@@ -1,12 +1,14 @@
 //! Differential tests: every code must equal Nayuki's `qrcodegen-no-heap`
 //! module for module, for the same segments, version, level and mask, with a
-//! fixed mask and with automatic selection.
+//! fixed mask and with automatic selection. The comparison is the fuzz
+//! target's (`panicqr_checks::differential_reference::compare`); this test
+//! walks every version, level and mask in turn.
 //!
 //! `PANICQR_REFERENCE_CASES` sets the number of random cases (default 2,000;
 //! the full run uses 10,000 or more).
 
-use panicqr::{encode_segments, image_len, scratch_len, Ecc, Mask, Options, Segment, Version};
-use qrcodegen_no_heap::{QrCode as RefCode, QrCodeEcc, QrSegment, Version as RefVersion};
+use panicqr::{Ecc, Mask, Polarity, Segment, Version};
+use panicqr_checks::differential_reference;
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -24,107 +26,25 @@ impl Rng {
     }
 }
 
-fn ref_ecc(ecc: Ecc) -> QrCodeEcc {
-    match ecc {
-        Ecc::Low => QrCodeEcc::Low,
-        Ecc::Medium => QrCodeEcc::Medium,
-        Ecc::Quartile => QrCodeEcc::Quartile,
-        Ecc::High => QrCodeEcc::High,
-    }
-}
-
 const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    Numeric,
-    Alphanumeric,
-    Bytes,
+    Numeric = 0,
+    Alphanumeric = 1,
+    Bytes = 2,
 }
 
-/// Encodes one case with both encoders and compares every module.
+/// Compares one single-segment case through the shared check; returns
+/// whether it encoded.
 fn compare(kind: Kind, data: &[u8], version: Version, ecc: Ecc, mask: Option<Mask>) -> bool {
-    let mut ref_out = vec![0u8; RefVersion::MAX.buffer_len()];
-    let mut ref_temp = vec![0u8; RefVersion::MAX.buffer_len()];
-    let mut seg_buf = vec![0u8; RefVersion::MAX.buffer_len()];
-    let text = std::str::from_utf8(data).unwrap_or("");
-    let seg = match kind {
-        Kind::Numeric => QrSegment::make_numeric(text, &mut seg_buf),
-        Kind::Alphanumeric => QrSegment::make_alphanumeric(text, &mut seg_buf),
-        Kind::Bytes => QrSegment::make_bytes(data),
-    };
-    let ref_version = RefVersion::new(version.number());
-    let encoded = RefCode::encode_segments_to_codewords(
-        &[seg],
-        &mut ref_out,
-        ref_ecc(ecc),
-        ref_version,
-        ref_version,
-        false,
-    );
-    let ours_segment = match kind {
-        Kind::Numeric => Segment::Numeric(data),
-        Kind::Alphanumeric => Segment::Alphanumeric(data),
-        Kind::Bytes => Segment::Bytes(data),
-    };
-    let options = Options {
-        min_version: version,
-        max_version: version,
+    differential_reference::compare(
+        &[(kind as u8, data.to_vec())],
+        version,
         ecc,
-        boost_ecc: false,
         mask,
-        ..Options::default()
-    };
-    let mut scratch = vec![0u8; scratch_len(Version::MAX)];
-    let mut image = vec![0u8; image_len(Version::MAX)];
-    let ours = encode_segments(&[ours_segment], &options, &mut scratch, &mut image);
-    let Ok((len, ref_ecl, ref_ver)) = encoded else {
-        assert!(
-            ours.is_err(),
-            "reference refused {kind:?} len {} at V{}",
-            data.len(),
-            version.number()
-        );
-        return false;
-    };
-    let code = ours.unwrap_or_else(|e| {
-        panic!(
-            "{e} for {kind:?} len {} at V{}",
-            data.len(),
-            version.number()
-        )
-    });
-    let reference = RefCode::encode_codewords(
-        &mut ref_out,
-        len,
-        &mut ref_temp,
-        ref_ecl,
-        ref_ver,
-        mask.map(|m| qrcodegen_no_heap::Mask::new(m.number())),
-    );
-    // The reference reads the mask from the format modules without removing
-    // the format mask 0b101 of ISO/IEC 18004, so undo that here.
-    assert_eq!(
-        reference.mask().value() ^ 0b101,
-        code.mask().number(),
-        "mask, {kind:?} V{} {ecc:?}",
-        version.number()
-    );
-    let width = i32::from(code.width());
-    assert_eq!(reference.size(), width);
-    for y in 0..width {
-        for x in 0..width {
-            assert_eq!(
-                reference.get_module(x, y),
-                code.is_dark(x, y),
-                "module ({x}, {y}), {kind:?} len {} V{} {ecc:?} mask {:?}",
-                data.len(),
-                version.number(),
-                mask
-            );
-        }
-    }
-    true
+        Polarity::DarkIsSet,
+    )
 }
 
 fn random_data(rng: &mut Rng, kind: Kind, len: usize) -> Vec<u8> {
