@@ -20,10 +20,14 @@
 //!
 //! # The camera
 //!
-//! Every photo is a 1280×960 greyscale frame. The user frames the code: its
-//! side (without quiet zone) in the photo is drawn from 420 to 680 pixels,
-//! with the frame centre off by up to 16 pixels and a roll of up to 4
-//! degrees. Each photo pixel averages 3×3 bilinear samples of the screen (the
+//! Every photo is a 1280×960 greyscale frame. With `--framing code` (the
+//! default) the user frames the code: its side (without quiet zone) in the
+//! photo is drawn from 420 to 680 pixels, whatever its size on the screen.
+//! With `--framing screen` the user frames the whole screen: it fills 80 to
+//! 95 % of the frame's width or height, whichever binds, so a code drawn
+//! larger on the screen is larger in the photo (moiré keeps its fixed
+//! sampling step and the code framing). Either way the frame centre is off
+//! by up to 16 pixels and rolled by up to 4 degrees. Each photo pixel averages 3×3 bilinear samples of the screen (the
 //! lens and the sensor integrate light). The screen's black shows as 18 and
 //! its white as 225; the lens blurs with σ = 0.5 pixel and the sensor adds
 //! noise of σ = 2. Each condition then changes one thing:
@@ -63,7 +67,7 @@
 //! # Running
 //!
 //! `cargo bench --bench scannability -- [--seeds N] [--policies a,b]
-//! [--conditions a,b] [--no-zbar] [--dump DIR]` (20 seeds and the three
+//! [--conditions a,b] [--framing code|screen] [--no-zbar] [--dump DIR]` (20 seeds and the three
 //! named policies by default; `--dump` keeps every photo as a PGM file named
 //! with its verdict). The table in `docs/scannability.md` took 24 minutes
 //! on two busy cores. `PANICQR_CORPUS` names the folder of
@@ -227,6 +231,8 @@ struct Rendered {
     tail: Vec<u8>,
     /// The whole log is carried.
     whole: bool,
+    /// The screen's size in pixels.
+    screen: (u32, u32),
 }
 
 /// Encodes `log` with `candidate` and paints it on a `width × height` screen.
@@ -303,6 +309,7 @@ fn render(candidate: &Candidate, log: &[u8], (width, height): (u32, u32)) -> Opt
         ecc: code.ecc(),
         tail: log[report.tail_start..].to_vec(),
         whole: report.tail_start == 0,
+        screen: (width, height),
     })
 }
 
@@ -454,7 +461,7 @@ struct Shot {
 }
 
 impl Shot {
-    fn new(condition: Condition, rendered: &Rendered, rng: &mut Rng) -> Shot {
+    fn new(condition: Condition, framing: Framing, rendered: &Rendered, rng: &mut Rng) -> Shot {
         let code_side = rng.range(420.0, 680.0);
         let mut shot = Shot {
             magnification: code_side / f64::from(rendered.code.width),
@@ -502,6 +509,29 @@ impl Shot {
             }
         } else {
             apply(condition);
+        }
+        if framing == Framing::Screen && !matches!(condition, Condition::Moire(_)) {
+            // The whole screen fills 80 to 95 % of the frame's width or
+            // height, whichever binds, centred on the screen's centre: the
+            // code sits where the layout put it, at the size its scale gives.
+            let (width, height) = (f64::from(rendered.screen.0), f64::from(rendered.screen.1));
+            let fill = rng.range(0.80, 0.95);
+            shot.magnification = fill * (PHOTO_W as f64 / width).min(PHOTO_H as f64 / height);
+            let centre =
+                |rect_start: u32, rect_len: u32| f64::from(rect_start) + f64::from(rect_len) / 2.0;
+            let code_centre = (
+                centre(rendered.code.x, rendered.code.width),
+                centre(rendered.code.y, rendered.code.height),
+            );
+            shot.offset.0 += (width / 2.0 - code_centre.0) * shot.magnification;
+            shot.offset.1 += (height / 2.0 - code_centre.1) * shot.magnification;
+            // The glare spot lands on the code, as before: relative to the
+            // code's centre, which is at minus the offset in the photo.
+            let side = shot.magnification * f64::from(rendered.code.width);
+            shot.spot_at = (
+                -shot.offset.0 + shot.spot_at.0 / code_side * side,
+                -shot.offset.1 + shot.spot_at.1 / code_side * side,
+            );
         }
         shot
     }
@@ -715,9 +745,9 @@ fn jpeg(image: &mut [u8], quality: u32) {
 }
 
 /// The whole camera: exposure, optics, sensor, compression.
-fn photograph(rendered: &Rendered, condition: Condition, seed: u64) -> Vec<u8> {
+fn photograph(rendered: &Rendered, condition: Condition, framing: Framing, seed: u64) -> Vec<u8> {
     let mut rng = Rng::new(seed);
-    let shot = Shot::new(condition, rendered, &mut rng);
+    let shot = Shot::new(condition, framing, rendered, &mut rng);
     let mut light = expose(rendered, &shot);
     blur(&mut light, shot.blur);
     let mut photo: Vec<u8> = light
@@ -826,8 +856,20 @@ fn zbar_finish(batch: ZbarBatch) -> Vec<bool> {
 // The run
 // ---------------------------------------------------------------------------
 
+/// What the user puts in the photo.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Framing {
+    /// The code fills a fixed share of the frame, whatever its size on the
+    /// screen.
+    Code,
+    /// The whole screen is in the frame, so a code drawn larger on the
+    /// screen is larger in the photo.
+    Screen,
+}
+
 struct Args {
     seeds: usize,
+    framing: Framing,
     policies: Vec<String>,
     conditions: Vec<String>,
     zbar: bool,
@@ -838,6 +880,7 @@ struct Args {
 fn parse_args() -> Args {
     let mut args = Args {
         seeds: 20,
+        framing: Framing::Code,
         policies: vec!["linux".into(), "default".into(), "recommended".into()],
         conditions: Vec::new(),
         zbar: true,
@@ -858,6 +901,12 @@ fn parse_args() -> Args {
             "--conditions" => args.conditions = list(it.next()),
             "--no-zbar" => args.zbar = false,
             "--dump" => args.dump = it.next().map(PathBuf::from),
+            "--framing" => {
+                args.framing = match it.next().as_deref() {
+                    Some("screen") => Framing::Screen,
+                    _ => Framing::Code,
+                }
+            }
             // `cargo bench` passes `--bench`.
             _ => {}
         }
@@ -936,8 +985,8 @@ fn main() {
     let log_of = |seed: usize| seed * logs.len() / args.seeds.max(1);
     let mut rendered: Vec<Vec<Vec<Option<Rendered>>>> = Vec::new();
     println!("## Codes\n");
-    println!("| policy | screen | version (mean) | scale (mean) | ECC levels | log bytes carried (mean) | logs carried whole |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| policy | screen | version (mean) | scale (mean) | photo pixels per module, screen framing (mean) | ECC levels | log bytes carried (mean) | logs carried whole |");
+    println!("|---|---|---|---|---|---|---|---|");
     for candidate in &chosen {
         let mut per_screen = Vec::new();
         for &screen in &SCREENS {
@@ -964,13 +1013,17 @@ fn main() {
                 }
             }
             let whole = shown.iter().filter(|r| r.whole).count();
+            // The mean fill of the frame in screen framing is 87.5 %.
+            let photo_scale = 0.875
+                * (PHOTO_W as f64 / f64::from(screen.0)).min(PHOTO_H as f64 / f64::from(screen.1));
             println!(
-                "| {} | {}×{} | {:.1} | {:.1} | {}| {:.0} | {whole} of {} |",
+                "| {} | {}×{} | {:.1} | {:.1} | {:.1} | {}| {:.0} | {whole} of {} |",
                 candidate.name,
                 screen.0,
                 screen.1,
                 mean(&|r| f64::from(r.version)),
                 mean(&|r| f64::from(r.scale)),
+                mean(&|r| f64::from(r.scale)) * photo_scale,
                 levels,
                 mean(&|r| r.tail.len() as f64),
                 shown.len(),
@@ -995,9 +1048,10 @@ fn main() {
         }
     }
     println!(
-        "## Read exactly, {} seeds × {} screens per cell\n",
+        "## Read exactly, {} seeds × {} screens per cell, framing: {:?}\n",
         args.seeds,
-        SCREENS.len()
+        SCREENS.len(),
+        args.framing,
     );
     println!("{header}\n{rule}");
     for (row, &(condition, strength)) in rows.iter().enumerate() {
@@ -1020,6 +1074,7 @@ fn main() {
                     let photo = photograph(
                         code,
                         condition,
+                        args.framing,
                         seed_of(&[row as u64, s as u64, seed as u64]),
                     );
                     let read = rqrr_reads(&photo, &code.tail);
