@@ -16,14 +16,15 @@
 
 use std::process::ExitCode;
 
+use panicqr::layout::Policy;
 use panicqr::paint::PixelFormat;
 use panicqr::{Mask, Version};
 use panicqr_tools::render::{format_name, parse_ecc, parse_format, render, Config, SAMPLE_KMSG};
 
 const USAGE: &str = "\
 usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
-              [--url URL | --no-url] [--ecc l|m|q|h] [--max-version 1..40]
-              [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
+              [--url URL | --no-url] [--policy default|recommended]
+              [--ecc l|m|q|h] [--max-version 1..40] [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
               [--out FILE.png] [--matrix]
 
   --kmsg FILE       the kernel log (default: the bundled sample crash log)
@@ -32,6 +33,11 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
   --url URL         the base URL, as CONFIG_DRM_PANIC_SCREEN_QR_CODE_URL
                     (default: https://kdj0c.github.io/panic_report/)
   --no-url          put the raw log in the code instead of a URL
+  --policy NAME     the layout policy: default (level L, versions up to 40,
+                    2 or more pixels per module: every byte Linux carries)
+                    or recommended (level M, up to 30, 3 or more pixels:
+                    reads under harder photos, carries less of a long log);
+                    --ecc and --max-version after it override it
   --ecc LEVEL       the least error correction level (default: l)
   --max-version N   the largest QR version, as panic_qr_version (default: 40)
   --no-dictionary   never use the preset kmsg dictionary (d=1)
@@ -113,6 +119,19 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     Mask::new(number)
                         .ok_or_else(|| format!("--mask: {number} is not from 0 to 7"))?,
                 );
+            }
+            "--policy" => {
+                let name = value()?;
+                let policy = match name.as_str() {
+                    "default" => Policy::DEFAULT,
+                    "recommended" => Policy::RECOMMENDED,
+                    _ => {
+                        return Err(format!(
+                            "--policy: expected default or recommended, not {name:?}"
+                        ))
+                    }
+                };
+                *config = config.clone().with_policy(&policy);
             }
             "--no-dictionary" => config.dictionary = false,
             "--arch" => config.arch = Some(value()?),

@@ -45,6 +45,14 @@ struct panicqr_glue_msg {
  * @max_version: largest version of the code, 1 to 40
  * @ecc: error correction level, 0 = L, 1 = M, 2 = Q, 3 = H
  * @dictionary: allow the preset kernel log dictionary when it carries more
+ *
+ * The values the patched drm_panic.c passes (level L, @min_scale 2, @quiet_zone
+ * 4, @max_version from panic_qr_version) are the library's Policy::DEFAULT,
+ * chosen from the photo simulation in docs/scannability.md: they carry every
+ * byte Linux's own choice carries, and the larger scale reads at least as
+ * often under blur, JPEG, glare and moire. Level M, @max_version 30 and
+ * @min_scale 3 (Policy::RECOMMENDED) read under harder photos but carry less
+ * of a long log.
  */
 struct panicqr_glue_config {
 	const char *base_url;

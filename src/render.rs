@@ -52,9 +52,9 @@ pub const MAX_SIDE: u32 = 16_384;
 /// The most pixels [`render`] accepts in one screen (64 Mi).
 pub const MAX_PIXELS: u64 = 64 << 20;
 
-/// The fewest pixels per module, as Linux: below 2 a phone does not read the
-/// code reliably.
-pub const MIN_SCALE: u32 = 2;
+/// The fewest pixels per module by default, as Linux and
+/// [`Policy::DEFAULT`]: below 2 a phone does not read the code reliably.
+pub const MIN_SCALE: u32 = Policy::DEFAULT.min_scale;
 
 /// The quiet zone in modules, Linux's `QR_MARGIN`.
 pub const QUIET_ZONE: u32 = 4;
@@ -79,6 +79,8 @@ pub struct Config {
     pub ecc: Ecc,
     /// The largest version (`panic_qr_version`).
     pub max_version: Version,
+    /// The fewest pixels per module.
+    pub min_scale: u32,
     /// Allow the preset dictionary when it carries more of the log.
     pub dictionary: bool,
     /// A fixed mask, or `None` to choose by penalty.
@@ -87,7 +89,16 @@ pub struct Config {
 
 impl Default for Config {
     /// A 1920×1080 XRGB8888 screen, [`DEFAULT_URL`], guessed arch and
-    /// release, level L, versions up to 40, dictionary allowed.
+    /// release, dictionary allowed, and the layout of [`Policy::DEFAULT`]:
+    /// level L (boosted when it costs no log bytes), versions up to 40, at
+    /// least 2 pixels per module, the largest scale that fits.
+    ///
+    /// That policy was chosen from `benches/scannability.rs`
+    /// (`docs/scannability.md`): with the whole screen in the photo it reads
+    /// as often as Linux's choice or more under blur, JPEG, glare and moiré,
+    /// and carries every byte Linux carries; [`Config::with_policy`] with
+    /// [`Policy::RECOMMENDED`] trades log bytes for more reads under noise
+    /// and glare.
     fn default() -> Config {
         Config {
             width: 1920,
@@ -98,8 +109,22 @@ impl Default for Config {
             release: None,
             ecc: Ecc::Low,
             max_version: Version::MAX,
+            min_scale: MIN_SCALE,
             dictionary: true,
             mask: None,
+        }
+    }
+}
+
+impl Config {
+    /// This configuration with the level, largest version and smallest
+    /// scale of `policy` (its quiet zone is always [`QUIET_ZONE`]).
+    pub fn with_policy(self, policy: &Policy) -> Config {
+        Config {
+            ecc: policy.ecc,
+            max_version: policy.max_version,
+            min_scale: policy.min_scale,
+            ..self
         }
     }
 }
@@ -336,7 +361,7 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         text_columns: columns as u32,
     };
     let policy = Policy {
-        min_scale: MIN_SCALE,
+        min_scale: config.min_scale,
         quiet_zone: QUIET_ZONE,
         max_version: config.max_version,
         ecc: config.ecc,
@@ -974,6 +999,28 @@ mod tests {
         );
         assert_eq!(guess_arch(b"no registers here\n"), None);
         assert_eq!(guess_release(b"Tainted: [E]=UNSIGNED_MODULE\n"), None);
+    }
+
+    #[test]
+    fn recommended_policy_is_followed() {
+        // A full log that fills any code: the policy's limits bind.
+        let kmsg: Vec<u8> = (0..4000)
+            .flat_map(|i| format!("[{i:5}.000000] line {i} of a long log\n").into_bytes())
+            .collect();
+        for (width, height) in [(640, 480), (1024, 768), (1920, 1080)] {
+            let screen = Config {
+                width,
+                height,
+                ..Config::default()
+            };
+            let default = render(&kmsg, &screen).unwrap().summary;
+            let config = screen.with_policy(&Policy::RECOMMENDED);
+            let recommended = render(&kmsg, &config).unwrap().summary;
+            assert!(recommended.ecc >= Ecc::Medium, "{width}x{height}");
+            assert!(recommended.version <= 30 && recommended.scale >= 3);
+            assert!(recommended.scale >= default.scale);
+            assert!(recommended.tail_len < default.tail_len);
+        }
     }
 
     #[test]
