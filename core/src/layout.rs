@@ -482,8 +482,9 @@ mod tests {
         (u32::MAX, u32::MAX, u32::MAX, u32::MAX),
     ];
 
+    /// Every size with every text block; under Miri, every seventh.
     fn screens() -> impl Iterator<Item = Screen> {
-        SIZES.into_iter().flat_map(|(width, height)| {
+        let screens = SIZES.into_iter().flat_map(|(width, height)| {
             TEXTS
                 .into_iter()
                 .map(move |(lines, columns, fw, fh)| Screen {
@@ -494,7 +495,8 @@ mod tests {
                     text_lines: lines,
                     text_columns: columns,
                 })
-        })
+        });
+        screens.step_by(crate::test_size(1, 7))
     }
 
     fn policies() -> impl Iterator<Item = Policy> {
@@ -511,7 +513,8 @@ mod tests {
                 }
             }
         }
-        all.into_iter()
+        // Under Miri, every seventh.
+        all.into_iter().step_by(crate::test_size(1, 7))
     }
 
     /// The clipped text block, computed independently in `u128`.
@@ -602,7 +605,7 @@ mod tests {
             }
         }
         // The sweep must exercise the success path a lot, not only errors.
-        assert!(placed > 1000, "{placed}");
+        assert!(placed > crate::test_size(1000, 20), "{placed}");
     }
 
     #[test]
@@ -787,7 +790,7 @@ mod tests {
             }
         };
         let mut placed = 0;
-        for _ in 0..20_000 {
+        for _ in 0..crate::test_size(20_000, 400) {
             let screen = Screen {
                 width: next(),
                 height: next(),
@@ -819,7 +822,7 @@ mod tests {
                 check_geometry(&screen, &policy, u32::from(p.version.width()), &p.geometry);
             }
         }
-        assert!(placed > 2_000, "{placed}");
+        assert!(placed > crate::test_size(2_000, 40), "{placed}");
     }
 
     #[test]

@@ -10,6 +10,19 @@
 #[cfg(test)]
 extern crate std;
 
+/// How many rounds, cases or bytes a randomized or exhaustive unit test
+/// uses: `native` natively, `miri` under Miri, which interprets each step
+/// thousands of times slower. `scripts/miri.sh` runs every unit test with
+/// the Miri figure, on a big-endian target.
+#[cfg(test)]
+const fn test_size(native: usize, miri: usize) -> usize {
+    if cfg!(miri) {
+        miri
+    } else {
+        native
+    }
+}
+
 mod bits;
 pub mod code;
 mod codewords;

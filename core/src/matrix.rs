@@ -640,7 +640,14 @@ mod tests {
 
     #[test]
     fn function_map_is_symmetric_and_counts_match() {
-        for v in 1..=40 {
+        // Under Miri, versions 1, 2 (one alignment pattern), 7 (version
+        // information) and 14 (alignment patterns in rows of three).
+        let versions: std::vec::Vec<u8> = if cfg!(miri) {
+            std::vec![1, 2, 7, 14]
+        } else {
+            (1..=40).collect()
+        };
+        for v in versions {
             let version = Version::new(v).unwrap();
             let map = FunctionMap::new(version);
             let w = usize::from(version.width());

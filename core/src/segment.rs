@@ -590,7 +590,7 @@ mod tests {
     fn segmentation_is_minimal_against_brute_force() {
         let alphabet = b"09AZ a-";
         let mut seed = 0x2545_f491_u32;
-        for _ in 0..300 {
+        for _ in 0..crate::test_size(300, 30) {
             seed ^= seed << 13;
             seed ^= seed >> 17;
             seed ^= seed << 5;
