@@ -31,6 +31,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::{env, ptr, thread};
 
+mod rng;
+use rng::Rng;
+
 /// The smallest data buffer the kernel API accepts (a V40 image).
 const DATA_SIZE: usize = 4071;
 /// The smallest temporary buffer the kernel API accepts (V40 codewords).
@@ -112,27 +115,6 @@ fn run_reference(bin: &PathBuf, input: Vec<u8>, out_len: usize) -> Vec<u8> {
 
 // ---------------------------------------------------------------------------
 // Test cases.
-
-/// A deterministic xorshift64* generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| (self.next() >> 56) as u8).collect()
-    }
-}
 
 /// One call of `drm_panic_qr_generate`.
 #[derive(Clone)]
