@@ -149,7 +149,7 @@ fn ours_carried(
     ws: &mut [u8],
     out: &mut [u8],
 ) -> usize {
-    let url_len = URL_LEN + if dict.is_some() { b"&d=1".len() } else { 0 };
+    let url_len = URL_LEN + if dict.is_some() { b"&d=2".len() } else { 0 };
     let capacity = panic_url_capacity(Version::new(version).unwrap(), Ecc::Low, url_len);
     match fit_compressed(log, dict, ws, &mut out[..capacity]) {
         Ok(fit) => log.len() - fit.tail_start,
@@ -196,7 +196,7 @@ fn main() {
         "logs: {} ({}), dictionary: {} ({} bytes)",
         names.len(),
         if part.is_empty() { "all" } else { &part },
-        std::env::var("PANICQR_DICT").unwrap_or_else(|_| "built-in kmsg-1".into()),
+        std::env::var("PANICQR_DICT").unwrap_or_else(|_| "built-in kmsg-2".into()),
         dict.len()
     );
 

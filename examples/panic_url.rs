@@ -6,7 +6,8 @@
 //! ```
 //!
 //! MODE is `z` (our encoder, plain zlib), `z-dict` (our encoder with the
-//! kmsg dictionary, `d=1`), `zl` (Linux 6.12's packing, reproduced by the
+//! kmsg dictionary, `d=2`), `z-dict-1` (the same with the first dictionary,
+//! `d=1`, as older builds made), `zl` (Linux 6.12's packing, reproduced by the
 //! test-side packer) or `zl-lossy` (the same, with a tail length chosen so
 //! that 6.12 loses digits). For `z` modes the longest tail of LOG that fits a
 //! version 40 code is compressed, encoded as a QR code by the core crate and
@@ -17,10 +18,11 @@
 mod decode_support;
 
 use panicqr::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
+use panicqr::payload::KMSG_DICTIONARY_ID;
 use panicqr::{
     encode_panic_url, image_len, panic_url_capacity, scratch_len, Ecc, Options, Version,
 };
-use panicqr_tools::decode::KMSG_DICTIONARY_1;
+use panicqr_tools::decode::builtin_dictionary;
 
 const BASE: &str = "https://panic.example/";
 const ARCH: &str = "x86_64";
@@ -40,11 +42,12 @@ fn line_starts(log: &[u8]) -> Vec<usize> {
     starts
 }
 
-fn ours(log: &[u8], dict: bool) -> Result<(String, Vec<u8>), String> {
-    let d = if dict { "&d=1" } else { "" };
+/// Our encoder's URL for `log`, with the preset dictionary `d=<id>` if any.
+fn ours(log: &[u8], dictionary_id: Option<u32>) -> Result<(String, Vec<u8>), String> {
+    let d = dictionary_id.map_or(String::new(), |id| format!("&d={id}"));
     let url = format!("{BASE}?a={ARCH}&v={RELEASE}{d}&z=");
     let room = panic_url_capacity(Version::MAX, Ecc::Low, url.len());
-    let dictionary = dict.then_some(KMSG_DICTIONARY_1);
+    let dictionary = dictionary_id.and_then(builtin_dictionary);
     let mut workspace = vec![0u8; WORKSPACE_LEN];
     let mut best = None;
     for start in line_starts(log) {
@@ -93,14 +96,15 @@ fn linux_612(log: &[u8], lossy: bool) -> Result<(String, Vec<u8>), String> {
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [log, mode, expected] = args.as_slice() else {
-        eprintln!("usage: panic_url LOG z|z-dict|zl|zl-lossy EXPECTED");
+        eprintln!("usage: panic_url LOG z|z-dict|z-dict-1|zl|zl-lossy EXPECTED");
         return std::process::ExitCode::from(2);
     };
     let result = std::fs::read(log)
         .map_err(|e| format!("{log}: {e}"))
         .and_then(|log| match mode.as_str() {
-            "z" => ours(&log, false),
-            "z-dict" => ours(&log, true),
+            "z" => ours(&log, None),
+            "z-dict" => ours(&log, Some(u32::from(KMSG_DICTIONARY_ID))),
+            "z-dict-1" => ours(&log, Some(1)),
             "zl" => linux_612(&log, false),
             "zl-lossy" => linux_612(&log, true),
             _ => Err(format!("unknown mode {mode}")),

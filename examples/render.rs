@@ -40,7 +40,7 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
                     --ecc and --max-version after it override it
   --ecc LEVEL       the least error correction level (default: l)
   --max-version N   the largest QR version, as panic_qr_version (default: 40)
-  --no-dictionary   never use the preset kmsg dictionary (d=1)
+  --no-dictionary   never use the preset kmsg dictionary (d=2)
   --mask N          a fixed mask pattern (default: chosen by penalty)
   --arch, --release the a= and v= values (default: read from the log,
                     else x86_64 and unknown)

@@ -77,7 +77,7 @@ struct panicqr_kmsg_request {
   const uint8_t *release;
   // Bytes of `release`.
   size_t release_len;
-  // Allow the preset kmsg dictionary (URL parameter `d=1`) when it
+  // Allow the preset kmsg dictionary (URL parameter `d=2`) when it
   // carries more of the log.
   bool dictionary;
 };
@@ -256,7 +256,7 @@ size_t panicqr_kmsg_workspace_len(void);
 
 // Fits the longest tail of the kernel log that starts on a line and whose
 // compressed form fits the code, and encodes it behind the URL
-// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&d=1` before `z=`
+// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&d=2` before `z=`
 // when the dictionary is used). Without a base URL the raw tail goes in one
 // byte segment, as Linux does.
 //

@@ -5,52 +5,45 @@ Usage: build-dictionary.py [--part all|even|odd] [--size N] CORPUS_DIR > DICT
 
 Reads the `*.log` files of CORPUS_DIR in name order (`--part even` or `odd`
 keeps every other one, to measure on the rest), and writes at most N bytes
-(default 4000, within deflate's 4 KiB window) of the strings that occur in
-the most logs. The output depends
-only on the input files: CI regenerates core/dict/kmsg-1.bin with
+(default 4000, within deflate's 4 KiB window) of text that recurs across
+the logs. The output depends only on the input files: CI regenerates
+core/dict/kmsg-2.bin with
 
-    python3 scripts/build-dictionary.py /work/shared/corpus > core/dict/kmsg-1.bin
+    python3 scripts/build-dictionary.py /work/shared/corpus > core/dict/kmsg-2.bin
 
-and fails if it differs.
+and fails if it differs. (core/dict/kmsg-1.bin, the dictionary of `d=1`
+URLs, came from an earlier method of this script and is frozen: decoders
+keep it for codes already out there.)
 
-Method: every substring of a few lengths that starts a word is a candidate.
-Its score is the bytes it would save, (logs it occurs in - 1) x (length - 2):
-a match costs about two bytes however long it is. Candidates are taken
-greedily, best first, skipping those already inside the dictionary and those
-whose 6-byte pieces are two thirds there already. The best strings go last:
-deflate codes short distances in fewer bits, and the end of the dictionary is
-nearest to the data.
+Method, after the cover algorithm of zstd's dictionary builder: every
+6-byte piece of the logs' last 8000 bytes (what a code carries is a log's
+end) is worth the number of logs it occurs in, less one, so text that only
+one log has is worth nothing. Every 32-byte window of those ends is a
+candidate, worth the sum of its distinct pieces. The best candidate is
+taken, trimmed of worthless pieces at either end, and its pieces are worth
+nothing from then on; then the next best, until N bytes are taken. The
+best go last: deflate codes short distances in fewer bits, and the end of
+the dictionary is nearest to the data.
 
 The settings were chosen on held-out logs: built from one half of the corpus
 (`--part`), measured on the other with `cargo bench --bench payload`.
 """
 
 import argparse
+import heapq
 import os
 import sys
 
-LENGTHS = (6, 7, 8, 9, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64)
-GRAM = 6
-# Bytes a match costs, whatever its length.
-MATCH_COST = 2
+# The length of a piece, the unit of worth.
+PIECE = 6
+# The length of a candidate window.
+WINDOW = 32
+# The bytes at the end of each log that count.
+TAIL = 8000
 
 
-def word_starts(text):
-    prev = b" "[0]
-    for i, c in enumerate(text):
-        if not (chr(prev).isalnum() or prev == ord("_")) or i == 0:
-            yield i
-        prev = c
-
-
-def candidates(text):
-    found = set()
-    for i in word_starts(text):
-        for n in LENGTHS:
-            s = text[i : i + n]
-            if len(s) == n:
-                found.add(s)
-    return found
+def pieces(text):
+    return (text[i : i + PIECE] for i in range(len(text) - PIECE + 1))
 
 
 def main():
@@ -65,43 +58,55 @@ def main():
         names = names[0::2]
     elif args.part == "odd":
         names = names[1::2]
-
-    df = {}
+    ends = []
     for name in names:
         with open(os.path.join(args.corpus, name), "rb") as f:
-            text = f.read()
-        for s in candidates(text):
-            df[s] = df.get(s, 0) + 1
+            ends.append(f.read()[-TAIL:])
 
-    # Strings in at least two logs, by bytes saved, then by the bytes
-    # themselves so that ties are broken the same way on every machine.
-    scored = sorted(
-        ((count - 1) * (len(s) - MATCH_COST), s)
-        for s, count in df.items()
-        if count >= 2
+    logs_with = {}
+    for end in ends:
+        for piece in set(pieces(end)):
+            logs_with[piece] = logs_with.get(piece, 0) + 1
+    worth = {piece: logs - 1 for piece, logs in logs_with.items() if logs > 1}
+
+    def value(text):
+        return sum(worth.get(piece, 0) for piece in set(pieces(text)))
+
+    def trimmed(text):
+        start, end = 0, len(text)
+        while start + PIECE <= end and not worth.get(text[start : start + PIECE]):
+            start += 1
+        while end - PIECE >= start and not worth.get(text[end - PIECE : end]):
+            end -= 1
+        return text[start:end]
+
+    # Candidates in first-seen order; the heap breaks ties by the bytes, so
+    # the output is the same on every machine.
+    candidates = dict.fromkeys(
+        end[i : i + WINDOW] for end in ends for i in range(len(end) - WINDOW + 1)
     )
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    heap = [(-value(c), c) for c in candidates]
+    heapq.heapify(heap)
 
     chosen = []
     total = 0
-    grams = set()
-    for score, s in scored:
-        if total + len(s) > args.size:
+    while heap and total < args.size:
+        _, candidate = heapq.heappop(heap)
+        # Worth only falls as pieces are taken: a candidate still at least
+        # as good as the next one's old worth is the best.
+        current = value(candidate)
+        if current <= 0:
             continue
-        if any(s in c for c in chosen):
+        if heap and current < -heap[0][0]:
+            heapq.heappush(heap, (-current, candidate))
             continue
-        # Skip strings mostly made of text already chosen.
-        own = [s[i : i + GRAM] for i in range(len(s) - GRAM + 1)]
-        if sum(g in grams for g in own) * 3 >= len(own) * 2:
+        text = trimmed(candidate)
+        if total + len(text) > args.size:
             continue
-        grams.update(own)
-        # A longer string that contains chosen ones replaces them.
-        inner = [c for c in chosen if c in s]
-        for c in inner:
-            chosen.remove(c)
-            total -= len(c)
-        chosen.append(s)
-        total += len(s)
+        chosen.append(text)
+        total += len(text)
+        for piece in pieces(text):
+            worth[piece] = 0
 
     # Best last.
     sys.stdout.buffer.write(b"".join(reversed(chosen)))

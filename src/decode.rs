@@ -603,13 +603,19 @@ fn inflate_raw(input: &[u8], history: &[u8]) -> Result<(Vec<u8>, usize), DecodeE
 // Whole payloads
 // ---------------------------------------------------------------------------
 
-/// The kernel-log dictionary the core crate's encoder uses with `d=1`.
+/// The first kernel-log dictionary, `d=1`: what the core crate's encoder
+/// used before [`KMSG_DICTIONARY_2`]. Kept so that codes made with it still
+/// decode.
 pub const KMSG_DICTIONARY_1: &[u8] = include_bytes!("../core/dict/kmsg-1.bin");
+
+/// The kernel-log dictionary the core crate's encoder uses now, `d=2`.
+pub const KMSG_DICTIONARY_2: &[u8] = include_bytes!("../core/dict/kmsg-2.bin");
 
 /// Preset dictionaries shipped with the core crate, by `d=` id.
 pub fn builtin_dictionary(id: u32) -> Option<&'static [u8]> {
     match id {
         1 => Some(KMSG_DICTIONARY_1),
+        2 => Some(KMSG_DICTIONARY_2),
         _ => None,
     }
 }

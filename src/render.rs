@@ -31,7 +31,7 @@ use tinybmp::Bmp;
 /// The default base URL: the page of the decoder demo that Linux's
 /// `DRM_PANIC_SCREEN_QR_CODE_URL` help text points to
 /// (`github.com/kdj0c/panic_report`). It reads the `z=` packing this crate
-/// writes; it does not know the preset dictionary (`d=1`).
+/// writes; it does not know the preset dictionaries (`d=`).
 pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/";
 
 /// The default log: a real x86_64 panic (see `examples/data/README.md`).
@@ -228,7 +228,7 @@ pub struct Summary {
     pub scale: u32,
     /// The code and its quiet zone on the screen.
     pub canvas: Rect,
-    /// The URL prefix (`<url>?a=...&v=...[&d=1]&z=`), empty without a URL.
+    /// The URL prefix (`<url>?a=...&v=...[&d=2]&z=`), empty without a URL.
     pub url_prefix: String,
     /// The architecture sent, and where it came from.
     pub arch: (String, Origin),
@@ -298,9 +298,12 @@ impl fmt::Display for Summary {
                 crate::decode::z_digit_count(self.payload_len),
                 self.payload_len,
                 if self.dictionary {
-                    " with the kmsg dictionary (d=1)"
+                    format!(
+                        " with the kmsg dictionary (d={})",
+                        payload::KMSG_DICTIONARY_ID
+                    )
                 } else {
-                    ", no dictionary"
+                    ", no dictionary".to_owned()
                 }
             )?;
         }

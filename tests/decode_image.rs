@@ -11,7 +11,7 @@ use panicqr::{
     encode_binary, encode_panic_url, image_len, panic_url_capacity, scratch_len, Ecc, Options,
     QrCode, Version,
 };
-use panicqr_tools::decode::{decode_payload, Checksum, Decoded, KMSG_DICTIONARY_1};
+use panicqr_tools::decode::{decode_payload, Checksum, Decoded, KMSG_DICTIONARY_2};
 use panicqr_tools::scan::{decode_image, scan_image, GrayImage, ScanError};
 
 const BASE: &str = "https://panic.example/qr";
@@ -32,7 +32,7 @@ fn crash_log(index: usize) -> Vec<u8> {
 fn fit_tail(log: &[u8], url: &str, dict: bool, version: u8) -> (Vec<u8>, Vec<u8>) {
     let version = Version::new(version).unwrap();
     let room = panic_url_capacity(version, Ecc::Low, url.len());
-    let dictionary = dict.then_some(KMSG_DICTIONARY_1);
+    let dictionary = dict.then_some(KMSG_DICTIONARY_2);
     let mut workspace = vec![0u8; WORKSPACE_LEN];
     let mut best = (Vec::new(), Vec::new());
     let mut len = 64;
@@ -64,7 +64,7 @@ fn modules(code: &QrCode<'_>) -> (usize, Vec<bool>) {
 }
 
 fn url_code(log: &[u8], dict: bool, version: u8) -> (Vec<u8>, usize, Vec<bool>) {
-    let d = if dict { "&d=1" } else { "" };
+    let d = if dict { "&d=2" } else { "" };
     let url = format!("{BASE}?a=x86_64&v=6.18.0-rc2{d}&z=");
     let (tail, stream) = fit_tail(log, &url, dict, version);
     let mut scratch = vec![0u8; scratch_len(Version::MAX)];
@@ -207,7 +207,7 @@ fn check(tail: &[u8], d: &Decoded, dict: bool) {
     assert_eq!(url.base, BASE);
     assert_eq!(url.arch.as_deref(), Some("x86_64"));
     assert_eq!(url.release.as_deref(), Some("6.18.0-rc2"));
-    assert_eq!(url.dictionary, dict.then_some(1));
+    assert_eq!(url.dictionary, dict.then_some(2));
 }
 
 #[test]

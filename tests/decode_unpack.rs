@@ -436,18 +436,41 @@ fn payload_612_corpus_and_random_cuts() {
 }
 
 #[test]
-fn payload_with_the_shipped_dictionary() {
-    use panicqr_tools::decode::KMSG_DICTIONARY_1;
-    assert!(KMSG_DICTIONARY_1.len() > 256);
+fn payload_with_each_shipped_dictionary() {
+    use panicqr_tools::decode::{KMSG_DICTIONARY_1, KMSG_DICTIONARY_2};
     let log = sample_log();
-    let z = zlib(&log, Some(KMSG_DICTIONARY_1));
-    let url = format!("https://p/?a=arm64&v=6.18&d=1&z={}", pack_z(&z));
-    let d = decode_payload(url.as_bytes()).unwrap();
-    assert_eq!(d.log, log);
-    assert_eq!(d.checksum, Checksum::Verified);
-    // Without d=1 the stream cannot be read.
-    assert!(matches!(
-        decode_payload(url.replace("&d=1", "").as_bytes()),
-        Err(DecodeError::DictionaryNeeded { .. })
-    ));
+    for (id, other, dictionary) in [(1, 2, KMSG_DICTIONARY_1), (2, 1, KMSG_DICTIONARY_2)] {
+        assert!(dictionary.len() > 256);
+        let z = zlib(&log, Some(dictionary));
+        let url = format!("https://p/?a=arm64&v=6.18&d={id}&z={}", pack_z(&z));
+        let d = decode_payload(url.as_bytes()).unwrap();
+        assert_eq!(d.log, log);
+        assert_eq!(d.checksum, Checksum::Verified);
+        // Without `d=` the stream cannot be read, nor with the other id.
+        assert!(matches!(
+            decode_payload(url.replace(&format!("&d={id}"), "").as_bytes()),
+            Err(DecodeError::DictionaryNeeded { .. })
+        ));
+        assert!(matches!(
+            decode_payload(
+                url.replace(&format!("&d={id}"), &format!("&d={other}"))
+                    .as_bytes()
+            ),
+            Err(DecodeError::DictionaryMismatch { .. })
+        ));
+    }
+}
+
+/// The encoder's dictionary is the decoder's newest one, and the frozen
+/// `d=1` dictionary is still the one codes were made with.
+#[test]
+fn shipped_dictionaries_match_the_encoder_and_stay_frozen() {
+    use panicqr::payload::{KMSG_DICTIONARY, KMSG_DICTIONARY_ID};
+    use panicqr_tools::decode::{builtin_dictionary, KMSG_DICTIONARY_1};
+    assert_eq!(
+        builtin_dictionary(u32::from(KMSG_DICTIONARY_ID)),
+        Some(KMSG_DICTIONARY)
+    );
+    // Adler-32 of core/dict/kmsg-1.bin as shipped (its zlib DICTID).
+    assert_eq!(panicqr::deflate::adler32(1, KMSG_DICTIONARY_1), 0x7390_a70a);
 }

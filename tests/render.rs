@@ -168,7 +168,7 @@ fn rendered_screens_decode_to_the_tail() {
         dictionary |= summary.dictionary;
     }
     // The preset dictionary carried more of the long log at least once, so
-    // `d=1` was decoded too.
+    // `d=2` was decoded too.
     assert!(dictionary);
 }
 

@@ -22,7 +22,7 @@ gen="${CARGO_TARGET_DIR:-$root/target}/debug/examples/panic_url"
 i=0
 for log in "$corpus"/*.log; do
     case $i in
-        0) modes="z z-dict zl zl-lossy" ;;
+        0) modes="z z-dict z-dict-1 zl zl-lossy" ;;
         1|2|3) modes="z-dict" ;;
         *) break ;;
     esac

@@ -13,9 +13,11 @@
 //! `<base>?a=<arch>&v=<release>&z=` and then the zlib stream in the panic
 //! packing ([`Segment::PanicDigits`]), exactly as mainline Linux does
 //! (versions 6.10 and 6.11; 6.12 moved to `&zl=` and a 13-bit packing). With
-//! the dictionary the URL reads `...&v=<release>&d=1&z=`, where `d` names the
+//! the dictionary the URL reads `...&v=<release>&d=2&z=`, where `d` names the
 //! dictionary ([`KMSG_DICTIONARY_ID`]); a decoder inflates with
-//! [`KMSG_DICTIONARY`] as zlib's preset dictionary.
+//! [`KMSG_DICTIONARY`] as zlib's preset dictionary. Dictionaries are never
+//! changed once shipped: a new one takes the next id, and decoders keep the
+//! old ones (`d=1` is `core/dict/kmsg-1.bin`).
 //!
 //! Without a base URL the code holds the raw end of the log as one byte
 //! segment, as Linux does.
@@ -38,12 +40,16 @@ use crate::version::{image_len, scratch_len, Ecc, Version};
 use crate::{Error, QrCode};
 
 /// The preset dictionary of kernel-log vocabulary, version
-/// [`KMSG_DICTIONARY_ID`]: 2 KiB of strings common to many kernel crash logs,
-/// built by `scripts/build-dictionary.py`.
-pub const KMSG_DICTIONARY: &[u8] = include_bytes!("../dict/kmsg-1.bin");
+/// [`KMSG_DICTIONARY_ID`]: 3,998 bytes of text that recurs across the ends
+/// of real kernel crash logs, built by `scripts/build-dictionary.py`.
+pub const KMSG_DICTIONARY: &[u8] = include_bytes!("../dict/kmsg-2.bin");
 
 /// The id of [`KMSG_DICTIONARY`], sent as the URL parameter `d`.
-pub const KMSG_DICTIONARY_ID: u8 = 1;
+pub const KMSG_DICTIONARY_ID: u8 = 2;
+
+/// The URL parameter that names [`KMSG_DICTIONARY`]: `&d=2`.
+const DICTIONARY_PARAM: &[u8] = &[b'&', b'd', b'=', b'0' + KMSG_DICTIONARY_ID];
+const _: () = assert!(KMSG_DICTIONARY_ID < 10);
 
 /// Returns the workspace bytes [`encode_kmsg`] and [`fit_compressed`] need.
 pub const fn workspace_len() -> usize {
@@ -74,7 +80,7 @@ pub struct KmsgRequest<'a> {
     pub release: &'a [u8],
     /// Allow [`KMSG_DICTIONARY`]: [`encode_kmsg`] fits the tail with and
     /// without it and keeps whichever carries more of the log (the URL then
-    /// has `&d=1`; a tie keeps the plain stream).
+    /// has `&d=2`; a tie keeps the plain stream).
     pub dictionary: bool,
     /// The version range, level and drawing options of the code.
     pub options: Options,
@@ -96,7 +102,7 @@ pub struct KmsgReport {
     pub truncated: bool,
     /// Compressions run to find the tail.
     pub compressions: usize,
-    /// The stream uses [`KMSG_DICTIONARY`] (the URL has `&d=1`).
+    /// The stream uses [`KMSG_DICTIONARY`] (the URL has `&d=2`).
     pub dictionary: bool,
 }
 
@@ -373,13 +379,17 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
                 + request.arch.len()
                 + b"&v=".len()
                 + request.release.len()
-                + if request.dictionary { b"&d=1".len() } else { 0 }
+                + if request.dictionary {
+                    DICTIONARY_PARAM.len()
+                } else {
+                    0
+                }
                 + b"&z=".len()
         }
     }
 }
 
-/// Writes `<base>?a=<arch>&v=<release>[&d=1]&z=` to the start of `out` and
+/// Writes `<base>?a=<arch>&v=<release>[&d=2]&z=` to the start of `out` and
 /// returns its length (0 without a base URL). The parts are copied as they
 /// are, not percent-encoded.
 ///
@@ -394,7 +404,11 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
     let out = out
         .get_mut(..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
-    let dict: &[u8] = if request.dictionary { b"&d=1" } else { b"" };
+    let dict: &[u8] = if request.dictionary {
+        DICTIONARY_PARAM
+    } else {
+        b""
+    };
     // The parts add up to `needed`, so every part has its room.
     let mut at = 0;
     for part in [
@@ -621,7 +635,7 @@ mod tests {
         assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&z=");
         request.dictionary = true;
         let n = write_url_prefix(&request, &mut out).unwrap();
-        assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&d=1&z=");
+        assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&d=2&z=");
         assert_eq!(n, url_prefix_len(&request));
         assert_eq!(
             write_url_prefix(&request, &mut out[..10]),

@@ -409,7 +409,7 @@ pub struct panicqr_kmsg_request {
     pub release: *const u8,
     /// Bytes of `release`.
     pub release_len: usize,
-    /// Allow the preset kmsg dictionary (URL parameter `d=1`) when it
+    /// Allow the preset kmsg dictionary (URL parameter `d=2`) when it
     /// carries more of the log.
     pub dictionary: bool,
 }
@@ -440,7 +440,7 @@ pub extern "C" fn panicqr_kmsg_workspace_len() -> usize {
 
 /// Fits the longest tail of the kernel log that starts on a line and whose
 /// compressed form fits the code, and encodes it behind the URL
-/// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&d=1` before `z=`
+/// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&d=2` before `z=`
 /// when the dictionary is used). Without a base URL the raw tail goes in one
 /// byte segment, as Linux does.
 ///

@@ -139,7 +139,7 @@ fn check_compress(input: &mut Input<'_>) {
     small.check("short workspace");
 }
 
-/// Returns `<base>?a=<arch>&v=<release>[&d=1]&z=`.
+/// Returns `<base>?a=<arch>&v=<release>[&d=<id>]&z=`.
 fn url_prefix(base: &[u8], arch: &[u8], release: &[u8], dictionary: bool) -> Vec<u8> {
     let mut url = base.to_vec();
     url.extend_from_slice(b"?a=");
