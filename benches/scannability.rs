@@ -63,6 +63,9 @@
 //!   least 3 pixels per module), the same way;
 //! - `v<version><L|M|Q|H>[s<min scale>]`, for example `v25Ms3`: a trial
 //!   policy, the same way, to explore the trade-off.
+//! - any of ours with `+m`, `+q` or `+h`, for example `default+m`: that
+//!   level instead of the policy's whenever it carries the same log bytes
+//!   (the code then grows up to the policy's largest version).
 //!
 //! # Running
 //!
@@ -174,11 +177,24 @@ enum Kind {
 struct Candidate {
     name: String,
     kind: Kind,
+    /// A level to use instead of the policy's when it carries the same log
+    /// bytes (the name's `+m`, `+q` or `+h` suffix).
+    free_level: Option<Ecc>,
 }
 
 /// The candidate called `name`: `linux`, `default`, `recommended`, or a
 /// trial policy `v<max version><L|M|Q|H>[s<min scale>]` such as `v30M`.
-fn candidate(name: &str) -> Option<Candidate> {
+fn candidate(full_name: &str) -> Option<Candidate> {
+    let (name, free_level) = match full_name.split_once('+') {
+        None => (full_name, None),
+        Some((name, "m")) => (name, Some(Ecc::Medium)),
+        Some((name, "q")) => (name, Some(Ecc::Quartile)),
+        Some((name, "h")) => (name, Some(Ecc::High)),
+        Some(_) => return None,
+    };
+    if free_level.is_some() && name == "linux" {
+        return None;
+    }
     let kind = match name {
         "linux" => Kind::Linux,
         "default" => Kind::Ours(Policy::DEFAULT),
@@ -210,8 +226,9 @@ fn candidate(name: &str) -> Option<Candidate> {
         }
     };
     Some(Candidate {
-        name: name.to_owned(),
+        name: full_name.to_owned(),
         kind,
+        free_level,
     })
 }
 
@@ -280,8 +297,31 @@ fn render(candidate: &Candidate, log: &[u8], (width, height): (u32, u32)) -> Opt
     let mut workspace = vec![0u8; workspace_len()];
     let mut scratch = vec![0u8; scratch_buffer_len(options.max_version)];
     let mut image = vec![0u8; image_buffer_len(options.max_version)];
-    let (code, report) =
+    let mut free_image = vec![0u8; image_buffer_len(options.max_version)];
+    let (mut code, mut report) =
         encode_kmsg(log, &request, &mut workspace, &mut scratch, &mut image).ok()?;
+    if let Some(level) = candidate.free_level {
+        // The higher level when it carries every byte the policy's does.
+        let free = KmsgRequest {
+            options: Options {
+                ecc: level,
+                ..options
+            },
+            ..request
+        };
+        let mut free_scratch = vec![0u8; scratch_buffer_len(options.max_version)];
+        if let Ok((free_code, free_report)) = encode_kmsg(
+            log,
+            &free,
+            &mut workspace,
+            &mut free_scratch,
+            &mut free_image,
+        ) {
+            if free_report.tail_start == report.tail_start {
+                (code, report) = (free_code, free_report);
+            }
+        }
+    }
     let modules = u32::from(code.width());
     let geometry = match candidate.kind {
         Kind::Linux => linux_geometry(width, height, modules)?,
