@@ -11,9 +11,10 @@ core/dict/kmsg-2.bin with
 
     python3 scripts/build-dictionary.py /work/shared/corpus > core/dict/kmsg-2.bin
 
-and fails if it differs. (core/dict/kmsg-1.bin, the dictionary of `d=1`
-URLs, came from an earlier method of this script and is frozen: decoders
-keep it for codes already out there.)
+and fails if it differs. A shipped dictionary never changes: a new method
+or corpus makes the next one (kmsg-3.bin, `d=3`), and decoders keep the old.
+core/dict/kmsg-1.bin, the dictionary of `d=1` URLs, came from an earlier
+method of this script and is frozen that way.
 
 Method, after the cover algorithm of zstd's dictionary builder: every
 6-byte piece of the logs' last 8000 bytes (what a code carries is a log's
