@@ -297,7 +297,8 @@ fn render(candidate: &Candidate, log: &[u8], (width, height): (u32, u32)) -> Opt
     let mut workspace = vec![0u8; workspace_len()];
     let mut scratch = vec![0u8; scratch_buffer_len(options.max_version)];
     let mut image = vec![0u8; image_buffer_len(options.max_version)];
-    let mut free_image = vec![0u8; image_buffer_len(options.max_version)];
+    // Sized only for a `+<level>` candidate; it holds the code that wins.
+    let mut free_image = Vec::new();
     let (mut code, mut report) =
         encode_kmsg(log, &request, &mut workspace, &mut scratch, &mut image).ok()?;
     if let Some(level) = candidate.free_level {
@@ -310,6 +311,7 @@ fn render(candidate: &Candidate, log: &[u8], (width, height): (u32, u32)) -> Opt
             ..request
         };
         let mut free_scratch = vec![0u8; scratch_buffer_len(options.max_version)];
+        free_image.resize(image_buffer_len(options.max_version), 0);
         if let Ok((free_code, free_report)) = encode_kmsg(
             log,
             &free,

@@ -51,6 +51,16 @@ pub const KMSG_DICTIONARY_ID: u8 = 2;
 const DICTIONARY_PARAM: &[u8] = &[b'&', b'd', b'=', b'0' + KMSG_DICTIONARY_ID];
 const _: () = assert!(KMSG_DICTIONARY_ID < 10);
 
+/// The dictionary's URL parameter if `request` allows the dictionary, else
+/// nothing.
+fn dictionary_param(request: &KmsgRequest<'_>) -> &'static [u8] {
+    if request.dictionary {
+        DICTIONARY_PARAM
+    } else {
+        b""
+    }
+}
+
 /// Returns the workspace bytes [`encode_kmsg`] and [`fit_compressed`] need.
 pub const fn workspace_len() -> usize {
     WORKSPACE_LEN
@@ -379,11 +389,7 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
                 + request.arch.len()
                 + b"&v=".len()
                 + request.release.len()
-                + if request.dictionary {
-                    DICTIONARY_PARAM.len()
-                } else {
-                    0
-                }
+                + dictionary_param(request).len()
                 + b"&z=".len()
         }
     }
@@ -404,11 +410,7 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
     let out = out
         .get_mut(..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
-    let dict: &[u8] = if request.dictionary {
-        DICTIONARY_PARAM
-    } else {
-        b""
-    };
+    let dict = dictionary_param(request);
     // The parts add up to `needed`, so every part has its room.
     let mut at = 0;
     for part in [

@@ -4,19 +4,20 @@
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
-/// A small deterministic generator (xorshift64*).
-pub struct Rng(u64);
+#[path = "../rng/mod.rs"]
+mod rng;
+
+/// The tests' xorshift64* generator (tests/rng), seeded through a mix so
+/// that small seeds start far apart.
+pub struct Rng(rng::Rng);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        Self(rng::Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1))
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.0.next()
     }
 
     pub fn below(&mut self, n: u64) -> u64 {
