@@ -12,8 +12,11 @@
 //!   (`PreparedImage::prepare_from_greyscale`), as a simple phone decoder
 //!   reads one frame; not `panicqr_tools::scan::scan_image`, whose retries at
 //!   other scales and thresholds would hide what a phone sees;
-//! - `zbarimg` (Debian's `zbar-tools`) when it is installed, on 8-bit PGM
-//!   files, many to a call; its column reads `-` when it is not.
+//! - `zbarimg` (Debian's `zbar-tools`) and `ZXingReader` (Debian's
+//!   `zxing-cpp-tools`: ZXing-C++, the port of the ZXing library that
+//!   Android's barcode scanners grew from), each when it is installed, on
+//!   8-bit PGM files, many to a call; a column reads `-` when its program is
+//!   missing.
 //!
 //! A photo counts as read only when the decoded payload inflates to exactly
 //! the log tail the encoder reported.
@@ -70,11 +73,12 @@
 //! # Running
 //!
 //! `cargo bench --bench scannability -- [--seeds N] [--policies a,b]
-//! [--conditions a,b] [--framing code|screen] [--no-zbar] [--dump DIR]` (20 seeds and the three
-//! named policies by default; `--dump` keeps every photo as a PGM file named
-//! with its verdict). The table in `docs/scannability.md` took 24 minutes
-//! on two busy cores. `PANICQR_CORPUS` names the folder of
-//! `*.log` files (default `../shared/corpus` next to the repository).
+//! [--conditions a,b] [--framing code|screen] [--no-zbar] [--no-zxing]
+//! [--dump DIR]` (20 seeds and the three named policies by default; `--dump`
+//! keeps every photo as a PGM file named with its rqrr verdict). Each table
+//! in `docs/scannability.md` names its command and how long it took.
+//! `PANICQR_CORPUS` names the folder of `*.log` files (default
+//! `../shared/corpus` next to the repository).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -826,17 +830,102 @@ fn rqrr_reads(photo: &[u8], tail: &[u8]) -> bool {
     result.unwrap_or(false)
 }
 
-fn zbar_available() -> bool {
-    Command::new("zbarimg")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
+/// A decoder run as a separate program, many photos to a call.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum External {
+    /// `zbarimg` (Debian's `zbar-tools`).
+    Zbar,
+    /// `ZXingReader` (Debian's `zxing-cpp-tools`): ZXing-C++, the C++ port
+    /// of the ZXing library that Android's barcode scanners grew from.
+    Zxing,
 }
 
-/// A batch of photos handed to one `zbarimg` run.
-struct ZbarBatch {
+impl External {
+    const ALL: [External; 2] = [External::Zbar, External::Zxing];
+
+    fn name(self) -> &'static str {
+        match self {
+            External::Zbar => "zbar",
+            External::Zxing => "zxing",
+        }
+    }
+
+    fn program(self) -> &'static str {
+        match self {
+            External::Zbar => "zbarimg",
+            External::Zxing => "ZXingReader",
+        }
+    }
+
+    /// The arguments before the files: QR codes only, machine-readable.
+    fn args(self) -> &'static [&'static str] {
+        match self {
+            External::Zbar => &["--xml", "-q", "-Sdisable", "-Sqrcode.enable"],
+            External::Zxing => &["-format", "QRCode", "-1"],
+        }
+    }
+
+    /// Whether the program runs here (both print their usage or version
+    /// and exit; `ZXingReader` without files exits non-zero, so only its
+    /// start counts).
+    fn available(self) -> bool {
+        let mut command = Command::new(self.program());
+        if self == External::Zbar {
+            command.arg("--version");
+        }
+        command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| self == External::Zxing || status.success())
+    }
+
+    /// Every `(file, payload)` pair the program printed.
+    fn results<'a>(self, output: &'a str, files: &[PathBuf]) -> Vec<(usize, &'a [u8])> {
+        let mut found = Vec::new();
+        match self {
+            // <source href='PATH'> ... <data><![CDATA[PAYLOAD]]></data> ... </source>
+            External::Zbar => {
+                for source in output.split("<source href='").skip(1) {
+                    let Some(end) = source.find('\'') else {
+                        continue;
+                    };
+                    let href = &source[..end];
+                    let Some(index) = files.iter().position(|f| f.to_str() == Some(href)) else {
+                        continue;
+                    };
+                    for data in source.split("<data><![CDATA[").skip(1) {
+                        if let Some(end) = data.find("]]></data>") {
+                            found.push((index, &data.as_bytes()[..end]));
+                        }
+                    }
+                }
+            }
+            // One line a symbol: PATH QRCode "PAYLOAD" (or PATH None).
+            External::Zxing => {
+                for line in output.lines() {
+                    let Some((index, rest)) = files.iter().enumerate().find_map(|(i, f)| {
+                        let rest = line.strip_prefix(f.to_str()?)?.strip_prefix(' ')?;
+                        Some((i, rest))
+                    }) else {
+                        continue;
+                    };
+                    let Some(rest) = rest.strip_prefix("QRCode \"") else {
+                        continue;
+                    };
+                    if let Some(payload) = rest.strip_suffix('"') {
+                        found.push((index, payload.as_bytes()));
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// A batch of photos handed to one run of an external decoder.
+struct Batch {
+    decoder: External,
     child: Child,
     files: Vec<PathBuf>,
     tails: Vec<Vec<u8>>,
@@ -849,15 +938,16 @@ fn write_pgm(path: &Path, photo: &[u8]) -> std::io::Result<()> {
     file.flush()
 }
 
-fn zbar_start(files: Vec<PathBuf>, tails: Vec<Vec<u8>>) -> Option<ZbarBatch> {
-    let child = Command::new("zbarimg")
-        .args(["--xml", "-q", "-Sdisable", "-Sqrcode.enable"])
+fn batch_start(decoder: External, files: Vec<PathBuf>, tails: Vec<Vec<u8>>) -> Option<Batch> {
+    let child = Command::new(decoder.program())
+        .args(decoder.args())
         .args(&files)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    Some(ZbarBatch {
+    Some(Batch {
+        decoder,
         child,
         files,
         tails,
@@ -865,31 +955,17 @@ fn zbar_start(files: Vec<PathBuf>, tails: Vec<Vec<u8>>) -> Option<ZbarBatch> {
 }
 
 /// Waits for a batch and returns, per photo, whether it was read exactly.
-fn zbar_finish(batch: ZbarBatch) -> Vec<bool> {
+/// The caller removes the files once every decoder has read them.
+fn batch_finish(batch: Batch) -> Vec<bool> {
     let output = batch.child.wait_with_output();
     let text = output
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
     let mut read = vec![false; batch.files.len()];
-    // <source href='PATH'> ... <data><![CDATA[PAYLOAD]]></data> ... </source>
-    for source in text.split("<source href='").skip(1) {
-        let Some(end) = source.find('\'') else {
-            continue;
-        };
-        let href = &source[..end];
-        let Some(index) = batch.files.iter().position(|f| f.to_str() == Some(href)) else {
-            continue;
-        };
-        for data in source.split("<data><![CDATA[").skip(1) {
-            if let Some(end) = data.find("]]></data>") {
-                if is_exact(&data.as_bytes()[..end], &batch.tails[index]) {
-                    read[index] = true;
-                }
-            }
+    for (index, payload) in batch.decoder.results(&text, &batch.files) {
+        if is_exact(payload, &batch.tails[index]) {
+            read[index] = true;
         }
-    }
-    for file in &batch.files {
-        let _ = std::fs::remove_file(file);
     }
     read
 }
@@ -914,7 +990,9 @@ struct Args {
     framing: Framing,
     policies: Vec<String>,
     conditions: Vec<String>,
-    zbar: bool,
+    /// The external decoders asked for (all by default; each runs only
+    /// where it is installed).
+    externals: Vec<External>,
     /// A folder to keep every photo in, as PGM, with its verdicts.
     dump: Option<PathBuf>,
 }
@@ -925,7 +1003,7 @@ fn parse_args() -> Args {
         framing: Framing::Code,
         policies: vec!["linux".into(), "default".into(), "recommended".into()],
         conditions: Vec::new(),
-        zbar: true,
+        externals: External::ALL.to_vec(),
         dump: None,
     };
     let list = |s: Option<String>| -> Vec<String> {
@@ -941,7 +1019,8 @@ fn parse_args() -> Args {
             "--seeds" => args.seeds = it.next().and_then(|s| s.parse().ok()).unwrap_or(20),
             "--policies" => args.policies = list(it.next()),
             "--conditions" => args.conditions = list(it.next()),
-            "--no-zbar" => args.zbar = false,
+            "--no-zbar" => args.externals.retain(|&e| e != External::Zbar),
+            "--no-zxing" => args.externals.retain(|&e| e != External::Zxing),
             "--dump" => args.dump = it.next().map(PathBuf::from),
             "--framing" => {
                 args.framing = match it.next().as_deref() {
@@ -1006,7 +1085,12 @@ fn main() {
         eprintln!("scannability: no *.log files in the corpus (set PANICQR_CORPUS); skipped");
         return;
     }
-    let zbar = args.zbar && zbar_available();
+    let externals: Vec<External> = args
+        .externals
+        .iter()
+        .copied()
+        .filter(|e| e.available())
+        .collect();
     let mut chosen = Vec::new();
     for name in &args.policies {
         match candidate(name) {
@@ -1077,12 +1161,15 @@ fn main() {
     println!();
 
     let temp = std::env::temp_dir().join(format!("panicqr-scannability-{}", std::process::id()));
-    if zbar {
+    if !externals.is_empty() {
         let _ = std::fs::create_dir_all(&temp);
     }
     let mut header = String::from("| condition | strength | parameter |");
     let mut rule = String::from("|---|---|---|");
-    for decoder in ["rqrr", "zbar"] {
+    for decoder in ["rqrr"]
+        .into_iter()
+        .chain(External::ALL.iter().map(|e| e.name()))
+    {
         for candidate in &chosen {
             let name = &candidate.name;
             let _ = write!(header, " {name} {decoder} |");
@@ -1098,12 +1185,12 @@ fn main() {
     println!("{header}\n{rule}");
     for (row, &(condition, strength)) in rows.iter().enumerate() {
         let mut rqrr_counts = vec![Count::default(); chosen.len()];
-        let mut zbar_batches = Vec::new();
+        // Per policy: the photos' files, the photos no external decoder
+        // sees (no code on the screen: failures), and a batch per decoder.
+        let mut batches = Vec::new();
         for (p, _) in chosen.iter().enumerate() {
             let mut files = Vec::new();
             let mut tails = Vec::new();
-            // Photos zbar does not see (no code on the screen) count as
-            // failures.
             let mut unseen = 0;
             for (s, _) in SCREENS.iter().enumerate() {
                 for seed in 0..args.seeds {
@@ -1135,7 +1222,7 @@ fn main() {
                         let _ = write_pgm(&dir.join(name), &photo);
                     }
                     let file = temp.join(format!("{row}-{p}-{s}-{seed}.pgm"));
-                    if zbar && write_pgm(&file, &photo).is_ok() {
+                    if !externals.is_empty() && write_pgm(&file, &photo).is_ok() {
                         tails.push(code.tail.clone());
                         files.push(file);
                     } else {
@@ -1143,7 +1230,11 @@ fn main() {
                     }
                 }
             }
-            zbar_batches.push((unseen, if zbar { zbar_start(files, tails) } else { None }));
+            let started: Vec<(External, Option<Batch>)> = externals
+                .iter()
+                .map(|&e| (e, batch_start(e, files.clone(), tails.clone())))
+                .collect();
+            batches.push((unseen, files, started));
         }
         let mut line = format!(
             "| {} | {strength} | {} |",
@@ -1153,25 +1244,46 @@ fn main() {
         for count in &rqrr_counts {
             let _ = write!(line, " {} |", count.cell());
         }
-        for (unseen, batch) in zbar_batches {
-            let mut count = Count::default();
-            if let Some(batch) = batch {
-                for _ in 0..unseen {
-                    count.add(false);
+        // Cells in decoder-major order, as the header.
+        let mut cells = vec![vec![String::from("-"); chosen.len()]; External::ALL.len()];
+        for (p, (unseen, files, started)) in batches.into_iter().enumerate() {
+            for (decoder, batch) in started {
+                let mut count = Count::default();
+                if let Some(batch) = batch {
+                    for _ in 0..unseen {
+                        count.add(false);
+                    }
+                    for read in batch_finish(batch) {
+                        count.add(read);
+                    }
                 }
-                for read in zbar_finish(batch) {
-                    count.add(read);
-                }
+                let d = External::ALL
+                    .iter()
+                    .position(|&e| e == decoder)
+                    .unwrap_or(0);
+                cells[d][p] = count.cell();
             }
-            let _ = write!(line, " {} |", count.cell());
+            for file in &files {
+                let _ = std::fs::remove_file(file);
+            }
+        }
+        for cell in cells.iter().flatten() {
+            let _ = write!(line, " {cell} |");
         }
         println!("{line}");
         let _ = std::io::stdout().flush();
     }
-    if zbar {
+    if !externals.is_empty() {
         let _ = std::fs::remove_dir_all(&temp);
-    } else {
-        println!("\nzbarimg not found or disabled: zbar columns are empty.");
+    }
+    for decoder in External::ALL {
+        if !externals.contains(&decoder) {
+            println!(
+                "\n{} not found or disabled: the {} columns are empty.",
+                decoder.program(),
+                decoder.name()
+            );
+        }
     }
     println!(
         "\n{} seeds, {} rows, {} policies: {:.1} s",
