@@ -305,3 +305,32 @@ fn bad_images_are_errors() {
     let blank = GrayImage::new(200, 150, vec![200; 200 * 150]).unwrap();
     assert_eq!(scan_image(&blank, decode_payload), Err(ScanError::NoCode));
 }
+
+/// The pictures the README shows still read back with this decoder: a
+/// picture made with a dictionary the decoder no longer ships (or any other
+/// drift) would show users a code that fails them.
+#[test]
+fn readme_pictures_decode() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (picture, panic_line) in [
+        ("docs/panic-screen.png", &b"Kernel panic"[..]),
+        (
+            "docs/qemu-panic-screen.png",
+            &b"Kernel panic - not syncing"[..],
+        ),
+    ] {
+        let image = panicqr_tools::scan::load_image(&root.join(picture))
+            .unwrap_or_else(|e| panic!("{picture}: {e}"));
+        let decoded =
+            scan_image(&image, decode_payload).unwrap_or_else(|e| panic!("{picture}: {e}"));
+        assert_eq!(decoded.checksum, Checksum::Verified, "{picture}");
+        assert!(
+            decoded
+                .log
+                .windows(panic_line.len())
+                .any(|w| w == panic_line),
+            "{picture}: the log lacks {:?}",
+            String::from_utf8_lossy(panic_line)
+        );
+    }
+}

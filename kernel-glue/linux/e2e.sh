@@ -3,8 +3,8 @@
 #
 # End-to-end test in a real kernel: Linux 6.12, patched to draw its panic QR
 # code with panicqr (kernel-glue/), panics under QEMU; a screenshot of the
-# panic screen is decoded by zbarimg and by examples/decode, and the log they
-# read back must be an exact tail of what the serial console printed, with
+# panic screen is decoded by zbarimg, by ZXingReader (ZXing-C++) and by
+# examples/decode, and the log they read back must be an exact tail of what the serial console printed, with
 # the test's marker line and "Kernel panic - not syncing" in it.
 #
 # Usage: kernel-glue/linux/e2e.sh [--vga MODES] [--out DIR] [--screenshot FILE]
@@ -64,7 +64,7 @@ elapsed() { echo "$(($(date +%s) - start)) s"; }
 ############################################################################
 
 packages=(flex bison bc libelf-dev libssl-dev cpio xz-utils qemu-system-x86
-	busybox-static zbar-tools gcc make)
+	busybox-static zbar-tools zxing-cpp-tools gcc make)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -269,7 +269,8 @@ wait "$qemu" 2>/dev/null || true
 [ -z "$shot" ] || [ "$vga" != "${modes[0]}" ] || cp "$screen" "$shot"
 
 ############################################################################
-# Decode with zbarimg and with examples/decode, compare with the serial log
+# Decode with zbarimg, ZXingReader and examples/decode, compare with the
+# serial log
 ############################################################################
 
 grep -q "Registered 1 planes with drm panic" "$serial" ||
@@ -296,6 +297,15 @@ url=$(head -n 1 "$out/zbar.txt")
 	die "examples/decode found no code: $(cat "$out/decode.err")"
 cmp -s "$out/log-zbar.txt" "$out/log-decode.txt" ||
 	die "zbarimg and examples/decode read different logs"
+# ZXing-C++, a second decoder independent of ours and of zbar; -bytes prints
+# the symbol's bytes and nothing else.
+ZXingReader -format QRCode -bytes "$screen" >"$out/zxing.txt" 2>"$out/zxing.err" ||
+	die "ZXingReader failed on $screen: $(cat "$out/zxing.err")"
+[ -s "$out/zxing.txt" ] || die "ZXingReader found no code in $screen"
+"$decode" "$(head -n 1 "$out/zxing.txt")" >"$out/log-zxing.txt" 2>"$out/decode-zxing.err" ||
+	die "examples/decode could not read ZXingReader's URL: $(cat "$out/decode-zxing.err")"
+cmp -s "$out/log-zxing.txt" "$out/log-decode.txt" ||
+	die "ZXingReader and examples/decode read different logs"
 
 recovered="$out/log-decode.txt"
 grep -qF "$marker" "$recovered" || die "the recovered log lacks the marker $marker"
