@@ -48,7 +48,10 @@ step_fmt() {
 step_generated() {
 	scripts/gen-header.sh --check &&
 		python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin &&
-		echo "core/dict/kmsg-2.bin is fresh"
+		echo "core/dict/kmsg-2.bin is fresh" &&
+		cargo run --quiet --release --example render -- --out "$PANICQR_CACHE/panic-screen.png" >/dev/null &&
+		cmp "$PANICQR_CACHE/panic-screen.png" docs/panic-screen.png &&
+		echo "docs/panic-screen.png is fresh (the README's first command draws it)"
 }
 
 step_clippy() {
