@@ -74,8 +74,12 @@
 //!
 //! `cargo bench --bench scannability -- [--seeds N] [--policies a,b]
 //! [--conditions a,b] [--framing code|screen] [--no-zbar] [--no-zxing]
-//! [--dump DIR]` (20 seeds and the three named policies by default; `--dump`
-//! keeps every photo as a PGM file named with its rqrr verdict). Each table
+//! [--full-logs] [--dump DIR]` (20 seeds and the three named policies by
+//! default; `--full-logs` puts the boot messages of a real Linux 6.12 boot,
+//! `benches/data/qemu-boot-6.12.log`, before every crash log, as the
+//! kernel's buffer holds them at a real panic, so every code is as large as
+//! the policy allows; `--dump` keeps every photo as a PGM file named with
+//! its rqrr verdict). Each table
 //! in `docs/scannability.md` names its command and how long it took.
 //! `PANICQR_CORPUS` names the folder of `*.log` files (default
 //! `../shared/corpus` next to the repository).
@@ -995,6 +999,8 @@ struct Args {
     externals: Vec<External>,
     /// A folder to keep every photo in, as PGM, with its verdicts.
     dump: Option<PathBuf>,
+    /// Put the boot messages of a real kernel before each crash log.
+    full_logs: bool,
 }
 
 fn parse_args() -> Args {
@@ -1005,6 +1011,7 @@ fn parse_args() -> Args {
         conditions: Vec::new(),
         externals: External::ALL.to_vec(),
         dump: None,
+        full_logs: false,
     };
     let list = |s: Option<String>| -> Vec<String> {
         s.unwrap_or_default()
@@ -1022,6 +1029,7 @@ fn parse_args() -> Args {
             "--no-zbar" => args.externals.retain(|&e| e != External::Zbar),
             "--no-zxing" => args.externals.retain(|&e| e != External::Zxing),
             "--dump" => args.dump = it.next().map(PathBuf::from),
+            "--full-logs" => args.full_logs = true,
             "--framing" => {
                 args.framing = match it.next().as_deref() {
                     Some("screen") => Framing::Screen,
@@ -1034,6 +1042,10 @@ fn parse_args() -> Args {
     }
     args
 }
+
+/// The kernel messages of a real Linux 6.12.117 boot under QEMU, up to the
+/// panic (`kernel-glue/linux/e2e.sh`'s serial log, its marker line left out).
+const BOOT_LOG: &[u8] = include_bytes!("data/qemu-boot-6.12.log");
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let dir = std::env::var_os("PANICQR_CORPUS")
@@ -1080,7 +1092,14 @@ impl Count {
 
 fn main() {
     let args = parse_args();
-    let logs = corpus();
+    let mut logs = corpus();
+    if args.full_logs {
+        // At a real panic the kernel's buffer holds the boot before the
+        // crash: every log then outgrows a version 40 code.
+        for (_, log) in &mut logs {
+            log.splice(0..0, BOOT_LOG.iter().copied());
+        }
+    }
     if logs.is_empty() {
         eprintln!("scannability: no *.log files in the corpus (set PANICQR_CORPUS); skipped");
         return;

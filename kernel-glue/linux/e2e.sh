@@ -8,7 +8,7 @@
 # the test's marker line and "Kernel panic - not syncing" in it.
 #
 # Usage: kernel-glue/linux/e2e.sh [--vga MODES] [--out DIR] [--screenshot FILE]
-#                                  [--kernel BZIMAGE]
+#                                  [--kernel BZIMAGE] [--append ARGS]
 #
 #   --vga MODES        the VESA modes to boot in, comma-separated, each
 #                      passed as vga=MODE: 0x318 (1024x768), 0x315 (800x600),
@@ -20,6 +20,8 @@
 #   --screenshot FILE  also copy the first mode's screenshot (PNG) to FILE
 #   --kernel BZIMAGE   boot this image instead of building one (for work on
 #                      the patches in a tree of one's own)
+#   --append ARGS      more kernel command-line words, for example
+#                      drm.panic_qr_version=30
 #
 # Runs non-interactively from a fresh clone, as root (it installs Debian's
 # build packages when they are missing). The kernel build is cached outside
@@ -41,12 +43,14 @@ vga=0x318,0x315
 outdir=
 shot=
 kernel=
+append=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--vga) vga=$2; shift 2 ;;
 	--out) outdir=$2; shift 2 ;;
 	--screenshot) shot=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	-h | --help) sed -n '3,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
@@ -233,7 +237,7 @@ cat "$mon.out" >"$out/monitor.log" &
 reader=$!
 log "booting (vga=$vga)"
 qemu-system-x86_64 -m 256 -smp 1 -kernel "$image" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 ignore_loglevel vga=$vga panic=0 drm.panic_screen=qr_code" \
+	-append "console=ttyS0 ignore_loglevel vga=$vga panic=0 drm.panic_screen=qr_code${append:+ $append}" \
 	-vga std -display none -serial "file:$serial" -monitor "pipe:$mon" \
 	-no-reboot -nodefaults -no-user-config &
 qemu=$!
