@@ -845,6 +845,7 @@ enum External {
 }
 
 impl External {
+    /// In declaration order, so that `decoder as usize` indexes it.
     const ALL: [External; 2] = [External::Zbar, External::Zxing];
 
     fn name(self) -> &'static str {
@@ -927,12 +928,10 @@ impl External {
     }
 }
 
-/// A batch of photos handed to one run of an external decoder.
+/// A run of an external decoder on a policy's photo files.
 struct Batch {
     decoder: External,
     child: Child,
-    files: Vec<PathBuf>,
-    tails: Vec<Vec<u8>>,
 }
 
 fn write_pgm(path: &Path, photo: &[u8]) -> std::io::Result<()> {
@@ -942,32 +941,28 @@ fn write_pgm(path: &Path, photo: &[u8]) -> std::io::Result<()> {
     file.flush()
 }
 
-fn batch_start(decoder: External, files: Vec<PathBuf>, tails: Vec<Vec<u8>>) -> Option<Batch> {
+fn batch_start(decoder: External, files: &[PathBuf]) -> Option<Batch> {
     let child = Command::new(decoder.program())
         .args(decoder.args())
-        .args(&files)
+        .args(files)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    Some(Batch {
-        decoder,
-        child,
-        files,
-        tails,
-    })
+    Some(Batch { decoder, child })
 }
 
-/// Waits for a batch and returns, per photo, whether it was read exactly.
-/// The caller removes the files once every decoder has read them.
-fn batch_finish(batch: Batch) -> Vec<bool> {
+/// Waits for a batch and returns, per photo file, whether it was read as
+/// exactly its tail. The caller removes the files once every decoder has
+/// read them.
+fn batch_finish(batch: Batch, files: &[PathBuf], tails: &[Vec<u8>]) -> Vec<bool> {
     let output = batch.child.wait_with_output();
     let text = output
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    let mut read = vec![false; batch.files.len()];
-    for (index, payload) in batch.decoder.results(&text, &batch.files) {
-        if is_exact(payload, &batch.tails[index]) {
+    let mut read = vec![false; files.len()];
+    for (index, payload) in batch.decoder.results(&text, files) {
+        if is_exact(payload, &tails[index]) {
             read[index] = true;
         }
     }
@@ -1249,11 +1244,9 @@ fn main() {
                     }
                 }
             }
-            let started: Vec<(External, Option<Batch>)> = externals
-                .iter()
-                .map(|&e| (e, batch_start(e, files.clone(), tails.clone())))
-                .collect();
-            batches.push((unseen, files, started));
+            let started: Vec<Option<Batch>> =
+                externals.iter().map(|&e| batch_start(e, &files)).collect();
+            batches.push((unseen, files, tails, started));
         }
         let mut line = format!(
             "| {} | {strength} | {} |",
@@ -1265,22 +1258,18 @@ fn main() {
         }
         // Cells in decoder-major order, as the header.
         let mut cells = vec![vec![String::from("-"); chosen.len()]; External::ALL.len()];
-        for (p, (unseen, files, started)) in batches.into_iter().enumerate() {
-            for (decoder, batch) in started {
+        for (p, (unseen, files, tails, started)) in batches.into_iter().enumerate() {
+            // A decoder that failed to start leaves its cell at `-`.
+            for batch in started.into_iter().flatten() {
+                let column = batch.decoder as usize;
                 let mut count = Count::default();
-                if let Some(batch) = batch {
-                    for _ in 0..unseen {
-                        count.add(false);
-                    }
-                    for read in batch_finish(batch) {
-                        count.add(read);
-                    }
+                for _ in 0..unseen {
+                    count.add(false);
                 }
-                let d = External::ALL
-                    .iter()
-                    .position(|&e| e == decoder)
-                    .unwrap_or(0);
-                cells[d][p] = count.cell();
+                for read in batch_finish(batch, &files, &tails) {
+                    count.add(read);
+                }
+                cells[column][p] = count.cell();
             }
             for file in &files {
                 let _ = std::fs::remove_file(file);
