@@ -149,7 +149,8 @@ fn ours_carried(
     ws: &mut [u8],
     out: &mut [u8],
 ) -> usize {
-    let url_len = URL_LEN + if dict.is_some() { b"&d=2".len() } else { 0 };
+    // `&d=<id>`: core keeps the dictionary id to one digit.
+    let url_len = URL_LEN + if dict.is_some() { b"&d=0".len() } else { 0 };
     let capacity = panic_url_capacity(Version::new(version).unwrap(), Ecc::Low, url_len);
     match fit_compressed(log, dict, ws, &mut out[..capacity]) {
         Ok(fit) => log.len() - fit.tail_start,

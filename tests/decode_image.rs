@@ -12,7 +12,7 @@ use panicqr::{
     QrCode, Version,
 };
 use panicqr_tools::decode::{decode_payload, Checksum, Decoded, KMSG_DICTIONARY_2};
-use panicqr_tools::scan::{decode_image, scan_image, GrayImage, ScanError};
+use panicqr_tools::scan::{decode_image, load_image, scan_image, GrayImage, ScanError};
 
 const BASE: &str = "https://panic.example/qr";
 
@@ -319,8 +319,7 @@ fn readme_pictures_decode() {
             &b"Kernel panic - not syncing"[..],
         ),
     ] {
-        let image = panicqr_tools::scan::load_image(&root.join(picture))
-            .unwrap_or_else(|e| panic!("{picture}: {e}"));
+        let image = load_image(&root.join(picture)).unwrap_or_else(|e| panic!("{picture}: {e}"));
         let decoded =
             scan_image(&image, decode_payload).unwrap_or_else(|e| panic!("{picture}: {e}"));
         assert_eq!(decoded.checksum, Checksum::Verified, "{picture}");
