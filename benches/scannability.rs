@@ -64,8 +64,9 @@
 //!   [`layout::place`]: automatic mask, level L with boost, the dictionary.
 //! - `recommended`: [`Policy::RECOMMENDED`] (up to version 30, level M, at
 //!   least 3 pixels per module), the same way;
-//! - `v<version><L|M|Q|H>[s<min scale>]`, for example `v25Ms3`: a trial
-//!   policy, the same way, to explore the trade-off.
+//! - `v<version><L|M|Q|H>[s<min scale>][a<modules across>]`, for example
+//!   `v25Ms3` or `v40La280`: a trial policy, the same way, to explore the
+//!   trade-off (`a` sets [`Policy::max_modules_across`]).
 //! - any of ours with `+m`, `+q` or `+h`, for example `default+m`: that
 //!   level instead of the policy's whenever it carries the same log bytes
 //!   (the code then grows up to the policy's largest version).
@@ -191,7 +192,8 @@ struct Candidate {
 }
 
 /// The candidate called `name`: `linux`, `default`, `recommended`, or a
-/// trial policy `v<max version><L|M|Q|H>[s<min scale>]` such as `v30M`.
+/// trial policy `v<max version><L|M|Q|H>[s<min scale>][a<modules across>]`
+/// such as `v30M` or `v40La280`.
 fn candidate(full_name: &str) -> Option<Candidate> {
     let (name, free_level) = match full_name.split_once('+') {
         None => (full_name, None),
@@ -220,6 +222,10 @@ fn candidate(full_name: &str) -> Option<Candidate> {
                 _ => return None,
             };
             let rest = chars.as_str();
+            let (rest, max_modules_across) = match rest.split_once('a') {
+                Some((rest, n)) => (rest, n.parse().ok()?),
+                None => (rest, 0),
+            };
             let min_scale = match rest.strip_prefix('s') {
                 Some(n) => n.parse().ok()?,
                 None if rest.is_empty() => Policy::DEFAULT.min_scale,
@@ -229,6 +235,7 @@ fn candidate(full_name: &str) -> Option<Candidate> {
                 min_scale,
                 max_version: version,
                 ecc,
+                max_modules_across,
                 ..Policy::DEFAULT
             })
         }

@@ -3,8 +3,8 @@
 //! ```text
 //! cargo run --release --example render -- [--kmsg FILE] [--width 1920] [--height 1080]
 //!     [--format xrgb8888|rgb565|...] [--url URL | --no-url] [--ecc l|m|q|h]
-//!     [--max-version N] [--no-dictionary] [--mask N] [--arch A] [--release R]
-//!     [--out panic.png] [--matrix]
+//!     [--max-version N] [--max-modules-across N] [--no-dictionary] [--mask N]
+//!     [--arch A] [--release R] [--out panic.png] [--matrix]
 //! ```
 //!
 //! The screen is the one the kernel glue draws: panicqr's layout, code and
@@ -23,8 +23,9 @@ use panicqr_tools::render::{format_name, parse_ecc, parse_format, render, Config
 
 const USAGE: &str = "\
 usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
-              [--url URL | --no-url] [--policy default|recommended]
-              [--ecc l|m|q|h] [--max-version 1..40] [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
+              [--url URL | --no-url] [--policy default|largest|recommended]
+              [--ecc l|m|q|h] [--max-version 1..40] [--max-modules-across N]
+              [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
               [--out FILE.png] [--matrix]
 
   --kmsg FILE       the kernel log (default: the bundled sample crash log)
@@ -34,12 +35,19 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
                     (default: https://kdj0c.github.io/panic_report/)
   --no-url          put the raw log in the code instead of a URL
   --policy NAME     the layout policy: default (level L, versions up to 40,
-                    2 or more pixels per module: every byte Linux carries)
-                    or recommended (level M, up to 30, 3 or more pixels:
-                    reads under harder photos, carries less of a long log);
-                    --ecc and --max-version after it override it
+                    at most 256 modules across a photo of the screen: what
+                    a phone reads), largest (the largest code that fits, 2
+                    or more pixels per module: every byte the screen holds)
+                    or recommended (the default at level M, up to version
+                    30); --ecc, --max-version and --max-modules-across
+                    after it override it
   --ecc LEVEL       the least error correction level (default: l)
   --max-version N   the largest QR version, as panic_qr_version (default: 40)
+  --max-modules-across N
+                    the most modules across a photo of the whole screen: a
+                    smaller version keeps the modules at least the screen's
+                    width (or 4/3 of its height) over N pixels; 0 for no
+                    limit, as Linux (default: 256)
   --no-dictionary   never use the preset kmsg dictionary (d=2)
   --mask N          a fixed mask pattern (default: chosen by penalty)
   --arch, --release the a= and v= values (default: read from the log,
@@ -112,6 +120,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 config.max_version = Version::new(number)
                     .ok_or_else(|| format!("--max-version: {number} is not from 1 to 40"))?;
             }
+            "--max-modules-across" => {
+                config.max_modules_across = parse_number(&flag, &value()?)?;
+            }
             "--mask" => {
                 let number: u8 = parse_number(&flag, &value()?)
                     .map_err(|_| "--mask: expected a number from 0 to 7".to_owned())?;
@@ -124,10 +135,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 let name = value()?;
                 let policy = match name.as_str() {
                     "default" => Policy::DEFAULT,
+                    "largest" => Policy::LARGEST,
                     "recommended" => Policy::RECOMMENDED,
                     _ => {
                         return Err(format!(
-                            "--policy: expected default or recommended, not {name:?}"
+                            "--policy: expected default, largest or recommended, not {name:?}"
                         ))
                     }
                 };

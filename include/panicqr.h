@@ -116,7 +116,9 @@ struct panicqr_screen {
 
 // How to lay out the code. A NULL `const struct panicqr_policy *` means
 // the defaults: scale 2 or more, a quiet zone of 4 modules, up to version
-// 40, ECC L.
+// 40, ECC L, at most 256 modules across a photo of the screen. A policy
+// initialised to zero but for these fields keeps `max_modules_across` 0:
+// no limit, the largest code that fits.
 struct panicqr_policy {
   // The smallest scale, in pixels per module (0 counts as 1).
   uint32_t min_scale;
@@ -126,6 +128,12 @@ struct panicqr_policy {
   uint8_t max_version;
   // The level the capacity is counted at: 0 = L, 1 = M, 2 = Q, 3 = H.
   uint8_t ecc;
+  // The most modules a photo of the whole screen should have to tell
+  // apart across its width, or 0 for no limit: [`panicqr_layout_plan`]
+  // keeps at least the screen's width (or 4/3 of its height, if larger)
+  // divided by this many pixels per module, choosing a smaller version
+  // when it must, unless not even version 1 fits that way.
+  uint32_t max_modules_across;
 };
 
 // A rectangle in pixels.

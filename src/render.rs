@@ -81,6 +81,9 @@ pub struct Config {
     pub max_version: Version,
     /// The fewest pixels per module.
     pub min_scale: u32,
+    /// The most modules across a photo of the whole screen, or 0 for no
+    /// limit (see [`Policy::max_modules_across`]).
+    pub max_modules_across: u32,
     /// Allow the preset dictionary when it carries more of the log.
     pub dictionary: bool,
     /// A fixed mask, or `None` to choose by penalty.
@@ -91,15 +94,17 @@ impl Default for Config {
     /// A 1920×1080 XRGB8888 screen, [`DEFAULT_URL`], guessed arch and
     /// release, dictionary allowed, and the layout of [`Policy::DEFAULT`]:
     /// level L (boosted when it costs no log bytes), versions up to 40, at
-    /// least 2 pixels per module, the largest scale that fits.
+    /// least 2 pixels per module and at most 256 modules across a photo of
+    /// the whole screen, the largest scale that fits.
     ///
     /// That policy was chosen from `benches/scannability.rs`
-    /// (`docs/scannability.md`): with the whole screen in the photo, ZXing
-    /// reads it at least as often as Linux's choice under every condition
-    /// but one within noise (1.66× under the hardest blur), and it carries
-    /// every byte Linux carries; [`Config::with_policy`] with
-    /// [`Policy::RECOMMENDED`] trades log bytes for more reads under noise,
-    /// JPEG and glare.
+    /// (`docs/scannability.md`): when the log fills the code, as at a real
+    /// panic, the largest code (version 40, Linux's choice) reads in under
+    /// half of simulated whole-screen photos, and modules of 1/256 of the
+    /// screen's width read in nearly all, at the price of a shorter log
+    /// tail. [`Config::with_policy`] with [`Policy::LARGEST`] carries every
+    /// byte the screen holds; with [`Policy::RECOMMENDED`] it trades more
+    /// log bytes for level M.
     fn default() -> Config {
         Config {
             width: 1920,
@@ -111,6 +116,7 @@ impl Default for Config {
             ecc: Ecc::Low,
             max_version: Version::MAX,
             min_scale: MIN_SCALE,
+            max_modules_across: Policy::DEFAULT.max_modules_across,
             dictionary: true,
             mask: None,
         }
@@ -125,6 +131,7 @@ impl Config {
             ecc: policy.ecc,
             max_version: policy.max_version,
             min_scale: policy.min_scale,
+            max_modules_across: policy.max_modules_across,
             ..self
         }
     }
@@ -369,6 +376,7 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         quiet_zone: QUIET_ZONE,
         max_version: config.max_version,
         ecc: config.ecc,
+        max_modules_across: config.max_modules_across,
     };
     let plan = layout::plan(&screen, &policy).map_err(layout_error)?;
 

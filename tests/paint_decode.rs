@@ -137,7 +137,7 @@ fn round_trip(
         text_lines: 5,
         text_columns: 28,
     };
-    let policy = Policy::DEFAULT;
+    let policy = Policy::LARGEST;
     let plan = plan(&screen, &policy).expect("the screen holds a code");
     let mut image = vec![0u8; panicqr::image_len(Version::MAX)];
     let (version, ecc, mask) = encode(encoder, data, plan.version, polarity, &mut image);
@@ -224,7 +224,7 @@ fn the_largest_code_a_screen_holds_decodes_in_every_format() {
             text_lines: 5,
             text_columns: 28,
         },
-        &Policy::DEFAULT,
+        &Policy::LARGEST,
     )
     .unwrap();
     assert_eq!(screen_plan.version, Version::MAX);

@@ -35,8 +35,10 @@
 //! };
 //! let policy = Policy::DEFAULT;
 //! let plan = plan(&screen, &policy).unwrap();
-//! assert_eq!(plan.version.number(), 40);
-//! assert_eq!(plan.geometry.scale, 5);
+//! // Modules of at least 1920 / 256 pixels: 8 beside the message, where
+//! // 1080 / 8 = 135 modules hold version 27 (125) and its quiet zone.
+//! assert_eq!(plan.version.number(), 27);
+//! assert_eq!(plan.geometry.scale, 8);
 //!
 //! // The encoder chose version 10 (57 modules): the scale grows.
 //! // Beside the message there is room for 1080 / 65 = 16 pixels per module.
@@ -160,17 +162,18 @@ pub struct Policy {
     /// The error correction level the encoder will use. It does not change
     /// the geometry; [`plan`] uses it to report the capacity.
     pub ecc: Ecc,
-}
-
-impl Policy {
-    /// Linux's choices: at least 2 pixels per module, a quiet zone of 4
-    /// modules, up to version 40, low error correction.
-    pub const DEFAULT: Policy = Policy {
-        min_scale: 2,
-        quiet_zone: 4,
-        max_version: Version::MAX,
-        ecc: Ecc::Low,
-    };
+    /// The most modules a photo of the whole screen should have to tell
+    /// apart across its width, or 0 for no such limit.
+    ///
+    /// A phone frames the whole screen in a 4:3 photo, so the photo's width
+    /// spans the screen's width or 4/3 of its height, whichever is larger.
+    /// [`plan`] keeps at least that span divided by this many pixels per
+    /// module (as well as `min_scale`), choosing a smaller version when it
+    /// must: on a large screen a version 40 code at the largest scale that
+    /// fits is too fine for a phone photo of the screen. When not even
+    /// version 1 fits that way, `plan` falls back to `min_scale` alone.
+    /// [`place`] does not use it: it always takes the largest scale.
+    pub max_modules_across: u32,
 }
 
 /// Version 30, the largest [`Policy::RECOMMENDED`] allows.
@@ -180,45 +183,121 @@ const V30: Version = match Version::new(30) {
 };
 
 impl Policy {
-    /// The choices `benches/scannability.rs` measured to read best from a
-    /// phone photo for the log they give up (`docs/scannability.md`): at
-    /// least 3 pixels per module, a quiet zone of 4 modules, up to version
-    /// 30, medium error correction.
+    /// The largest code the screen holds: at least 2 pixels per module, as
+    /// Linux's `drm_panic.c`, a quiet zone of 4 modules, up to version 40,
+    /// low error correction, and no limit for the photo. It carries every
+    /// log byte Linux's own layout carries, and more where Linux caps the
+    /// code at 3/4 of the screen, but on a large screen its modules are too
+    /// fine for a phone photo of the whole screen (see [`Policy::DEFAULT`]).
+    pub const LARGEST: Policy = Policy {
+        min_scale: 2,
+        quiet_zone: 4,
+        max_version: Version::MAX,
+        ecc: Ecc::Low,
+        max_modules_across: 0,
+    };
+
+    /// [`Policy::LARGEST`] with modules of at least 1/256 of the screen's
+    /// width (or of 4/3 of its height, if larger): the largest code whose
+    /// modules a phone photo of the whole screen tells apart.
     ///
-    /// Against Linux's choices (version 40, level L, mask 0, its scale) on
-    /// 1920×1080 and 1024×768 screens, simulated photos of the whole screen
-    /// read at least as often with ZXing under every condition measured
-    /// (blur, noise, JPEG, tilt, glare, resampling moiré): for instance
-    /// 91 % against 82 % under the hardest noise and 99 % against 88 % under
-    /// the hardest glare; zbar reads 35 % against 29 % and 99 % against 56 %
-    /// there, but loses Linux's smaller code under a 10° tilt. The price is
-    /// log bytes: a version 30-M code holds about 46 % of the data of a
-    /// version 40-L code, so a long log keeps a shorter tail; on the
-    /// corpus's crash reports (mostly under 4 KB) it carried 12 % fewer
-    /// bytes on average, and 23 of 26 logs whole against 24.
+    /// A phone frames the whole screen, and a photo scanner works on a
+    /// frame of about 1280 pixels; with the screen filling 80 % of it,
+    /// 256 modules across keep about 4 photo pixels a module, where a
+    /// version 40 code at the largest scale gets 2 to 3. At a real panic
+    /// the log fills the code, and with the boot of a real Linux 6.12
+    /// before each crash log `benches/scannability.rs --full-logs`
+    /// (`docs/scannability.md`) measured, on 1920×1080 and 1024×768, with
+    /// ZXing: 98 % of clean photos read against 42 % for Linux's choice
+    /// (version 40, level L, mask 0), and at the hardest strengths blur
+    /// 85 % against 0, noise 85 % against 22 %, JPEG 95 % against 22 %,
+    /// glare 100 % against 42 %, moiré 98 % against 2 %, a 30° tilt 18 %
+    /// against 0. The price is log bytes: version 27 on 1920×1080 and 35
+    /// on 1024×768 (beside a six-line message) carry 3634 and 5769 bytes
+    /// of such a log against Linux's 7284.
     ///
     /// Use it with the encoder's error correction boost and automatic mask
     /// (both [`Options::default`](crate::Options::default)), passing
-    /// [`plan`]'s version as the maximum. A caller that wants every byte
-    /// Linux carries keeps [`Policy::DEFAULT`].
+    /// [`plan`]'s version as the maximum.
+    pub const DEFAULT: Policy = Policy {
+        max_modules_across: 256,
+        ..Policy::LARGEST
+    };
+
+    /// [`Policy::DEFAULT`] at medium error correction, up to version 30 and
+    /// at least 3 pixels per module.
+    ///
+    /// Level M doubles the damage a code survives, for about half the data
+    /// of level L at the same version. In `docs/scannability.md` it reads
+    /// tilted photos of a full log more often than the default with ZXing
+    /// (38 % against 18 % at 30°) and as often otherwise, but carries a
+    /// fifth to two fifths fewer log bytes (2875 and 3412 on 1920×1080 and
+    /// 1024×768 against 3634 and 5769).
+    ///
+    /// Use it as [`Policy::DEFAULT`], with the encoder's error correction
+    /// boost and automatic mask.
     ///
     /// ```
     /// use panicqr::layout::{plan, Policy, Screen};
     /// use panicqr::Ecc;
     ///
     /// let screen = Screen { width: 1920, height: 1080, ..Screen::default() };
-    /// let plan = plan(&screen, &Policy::RECOMMENDED).unwrap();
-    /// assert_eq!(plan.version.number(), 30);
-    /// assert_eq!(plan.data_bits, plan.version.data_bits(Ecc::Medium));
-    /// // 1080 / (137 + 8) modules: 7 pixels per module.
-    /// assert_eq!(plan.geometry.scale, 7);
+    /// let wide = plan(&screen, &Policy::RECOMMENDED).unwrap();
+    /// // Modules of at least 1920 / 256 pixels: 8, and 1080 / 8 = 135
+    /// // modules hold version 27 (125) and its quiet zone.
+    /// assert_eq!(wide.version.number(), 27);
+    /// assert_eq!(wide.data_bits, wide.version.data_bits(Ecc::Medium));
+    /// assert_eq!(wide.geometry.scale, 8);
+    /// // On 1024×768, version 30 (137 + 8) at 5 pixels per module.
+    /// let screen = Screen { width: 1024, height: 768, ..Screen::default() };
+    /// let small = plan(&screen, &Policy::RECOMMENDED).unwrap();
+    /// assert_eq!((small.version.number(), small.geometry.scale), (30, 5));
     /// ```
     pub const RECOMMENDED: Policy = Policy {
         min_scale: 3,
         quiet_zone: 4,
         max_version: V30,
         ecc: Ecc::Medium,
+        max_modules_across: Policy::DEFAULT.max_modules_across,
     };
+
+    /// Returns the fewest pixels per module [`plan`] keeps on `screen`:
+    /// `min_scale` (at least 1), or more when `max_modules_across` asks for
+    /// more, saturated at `u32::MAX`.
+    ///
+    /// ```
+    /// use panicqr::layout::{Policy, Screen};
+    ///
+    /// let policy = Policy { max_modules_across: 280, ..Policy::DEFAULT };
+    /// let wide = Screen { width: 1920, height: 1080, ..Screen::default() };
+    /// // 1920 / 280 = 6.9 pixels.
+    /// assert_eq!(policy.photo_min_scale(&wide), 7);
+    /// // A 4:3 photo spans 4/3 of a 1280×1024 screen's height, 1366 pixels.
+    /// let square = Screen { width: 1280, height: 1024, ..Screen::default() };
+    /// assert_eq!(policy.photo_min_scale(&square), 5);
+    /// ```
+    pub const fn photo_min_scale(&self, screen: &Screen) -> u32 {
+        let min_scale = if self.min_scale == 0 {
+            1
+        } else {
+            self.min_scale
+        };
+        if self.max_modules_across == 0 {
+            return min_scale;
+        }
+        let width = screen.width as u64;
+        // 4/3 of the height, rounded up; at most 4/3 of `u32::MAX`.
+        let height = (screen.height as u64 * 4).div_ceil(3);
+        let span = if width > height { width } else { height };
+        let scale = span.div_ceil(self.max_modules_across as u64);
+        if scale > u32::MAX as u64 {
+            u32::MAX
+        } else if scale as u32 > min_scale {
+            scale as u32
+        } else {
+            min_scale
+        }
+    }
 }
 
 impl Default for Policy {
@@ -422,11 +501,31 @@ pub fn place(
 }
 
 /// Finds the largest version, at most `policy.max_version`, whose code fits
-/// the screen beside the message at `policy.min_scale` or more, and lays it
-/// out.
+/// the screen beside the message at [`Policy::photo_min_scale`] or more, and
+/// lays it out. When not even version 1 fits at that scale, it finds the
+/// largest that fits at `policy.min_scale` instead.
 ///
-/// Returns [`LayoutError::DoesNotFit`] when even version 1 does not fit.
+/// Returns [`LayoutError::DoesNotFit`] when even version 1 does not fit at
+/// `policy.min_scale`.
 pub fn plan(screen: &Screen, policy: &Policy) -> Result<Plan, LayoutError> {
+    let photo_min_scale = policy.photo_min_scale(screen);
+    if photo_min_scale > policy.min_scale.max(1) {
+        let for_the_photo = Policy {
+            min_scale: photo_min_scale,
+            ..*policy
+        };
+        // `place` takes the largest scale whatever the minimum, so this
+        // geometry is the one `policy` gives for the same version.
+        if let Ok(plan) = largest_version(screen, &for_the_photo) {
+            return Ok(plan);
+        }
+    }
+    largest_version(screen, policy)
+}
+
+/// Finds the largest version, at most `policy.max_version`, whose code fits
+/// at `policy.min_scale` or more, and lays it out.
+fn largest_version(screen: &Screen, policy: &Policy) -> Result<Plan, LayoutError> {
     // Larger versions need more room, so the first that fits is the largest.
     let mut version = policy.max_version;
     loop {
@@ -507,12 +606,15 @@ mod tests {
         for min_scale in [0, 1, 2, 3, 7, u32::MAX] {
             for quiet_zone in [0, 4, 10, u32::MAX] {
                 for max_version in [1, 10, 40] {
-                    all.push(Policy {
-                        min_scale,
-                        quiet_zone,
-                        max_version: Version::new(max_version).unwrap(),
-                        ecc: Ecc::Medium,
-                    });
+                    for max_modules_across in [0, 300] {
+                        all.push(Policy {
+                            min_scale,
+                            quiet_zone,
+                            max_version: Version::new(max_version).unwrap(),
+                            ecc: Ecc::Medium,
+                            max_modules_across,
+                        });
+                    }
                 }
             }
         }
@@ -631,19 +733,72 @@ mod tests {
         }
     }
 
+    /// The fewest pixels per module for the photo, computed independently
+    /// in `u128`: the 4:3 photo's width over the modules across it.
+    fn photo_scale(screen: &Screen, policy: &Policy) -> u128 {
+        let min = u128::from(policy.min_scale.max(1));
+        let across = u128::from(policy.max_modules_across);
+        if across == 0 {
+            return min;
+        }
+        let span = u128::from(screen.width).max((4 * u128::from(screen.height)).div_ceil(3));
+        span.div_ceil(across).min(u128::from(u32::MAX)).max(min)
+    }
+
+    #[test]
+    fn photo_min_scale_follows_the_screen() {
+        for screen in screens() {
+            for policy in policies() {
+                let scale = policy.photo_min_scale(&screen);
+                assert_eq!(u128::from(scale), photo_scale(&screen, &policy));
+            }
+        }
+        let policy = Policy {
+            max_modules_across: 280,
+            ..Policy::DEFAULT
+        };
+        let sized = |width, height| Screen {
+            width,
+            height,
+            ..Screen::default()
+        };
+        // The width binds on a 16:9 screen, 4/3 of the height on a 5:4 one;
+        // the minimum scale binds on small screens.
+        assert_eq!(policy.photo_min_scale(&sized(1920, 1080)), 7);
+        assert_eq!(policy.photo_min_scale(&sized(3840, 2160)), 14);
+        assert_eq!(policy.photo_min_scale(&sized(1280, 1024)), 5);
+        assert_eq!(policy.photo_min_scale(&sized(1080, 1920)), 10);
+        assert_eq!(policy.photo_min_scale(&sized(640, 480)), 3);
+        assert_eq!(policy.photo_min_scale(&sized(320, 200)), 2);
+        assert_eq!(policy.photo_min_scale(&sized(0, 0)), 2);
+        // Saturated, not wrapped.
+        let one = Policy {
+            max_modules_across: 1,
+            ..policy
+        };
+        assert_eq!(one.photo_min_scale(&sized(u32::MAX, u32::MAX)), u32::MAX);
+    }
+
     #[test]
     fn plan_picks_the_largest_version_that_fits() {
         for screen in screens() {
             for policy in policies() {
                 let min = u128::from(policy.min_scale.max(1));
-                // Brute force over every version.
-                let best = (1..=policy.max_version.number()).rev().find(|&v| {
-                    let width = u32::from(Version::new(v).unwrap().width());
-                    fits(&screen, policy.quiet_zone, width, min)
-                });
+                // Brute force over every version, at the photo's scale, or
+                // at the minimum scale when no version fits at that.
+                let largest = |scale: u128| {
+                    (1..=policy.max_version.number()).rev().find(|&v| {
+                        let width = u32::from(Version::new(v).unwrap().width());
+                        fits(&screen, policy.quiet_zone, width, scale)
+                    })
+                };
+                let photo = photo_scale(&screen, &policy);
+                let best = largest(photo).or_else(|| largest(min));
                 match (plan(&screen, &policy), best) {
                     (Ok(plan), Some(best)) => {
                         assert_eq!(plan.version.number(), best);
+                        let kept = largest(photo).is_some();
+                        assert_eq!(u128::from(plan.geometry.scale) >= photo, kept);
                         assert_eq!(plan.data_bits, plan.version.data_bits(policy.ecc));
                         let width = u32::from(plan.version.width());
                         check_geometry(&screen, &policy, width, &plan.geometry);
@@ -669,7 +824,7 @@ mod tests {
             text_lines: 5,
             text_columns: 28,
         };
-        let policy = Policy::DEFAULT;
+        let policy = Policy::LARGEST;
 
         // 1024×768: stacked has 768 - 80 = 688 pixels of room, scale 3 for
         // V40's 185 modules; beside the 224-pixel message it has 768, scale 4.
@@ -807,6 +962,7 @@ mod tests {
                 quiet_zone: next() % 8,
                 max_version: Version::new((next() % 40 + 1) as u8).unwrap(),
                 ecc: Ecc::High,
+                max_modules_across: next() % 600,
             };
             let width = next() % 300;
             match place(&screen, &policy, width) {
@@ -822,6 +978,10 @@ mod tests {
             }
             if let Ok(p) = plan(&screen, &policy) {
                 assert!(p.version <= policy.max_version);
+                // Below the photo's scale only when version 1 needs it.
+                let photo = policy.photo_min_scale(&screen);
+                let v1_fits = fits(&screen, policy.quiet_zone, 21, u128::from(photo));
+                assert_eq!(p.geometry.scale >= photo, v1_fits);
                 check_geometry(&screen, &policy, u32::from(p.version.width()), &p.geometry);
             }
         }
@@ -869,6 +1029,61 @@ mod tests {
     }
 
     #[test]
+    fn default_policy_keeps_modules_large_in_the_photo() {
+        let policy = Policy::DEFAULT;
+        assert_eq!(
+            policy,
+            Policy {
+                max_modules_across: 256,
+                ..Policy::LARGEST
+            }
+        );
+        let screen = |width, height| Screen {
+            width,
+            height,
+            font_width: 8,
+            font_height: 16,
+            text_lines: 6,
+            text_columns: 48,
+        };
+        // 1920 / 256 = 7.5: scale 8 beside the message, 1080 / 8 = 135
+        // modules, version 27 (125 + 8), where the largest code is version
+        // 40 at scale 5.
+        let p = plan(&screen(1920, 1080), &policy).unwrap();
+        assert_eq!((p.version.number(), p.geometry.scale), (27, 8));
+        let p = plan(&screen(1920, 1080), &Policy::LARGEST).unwrap();
+        assert_eq!((p.version.number(), p.geometry.scale), (40, 5));
+        // 1024 / 256 = 4: version 35 (157 + 8) at scale 4 above the
+        // message, 768 - 96 = 672 pixels; the largest code is 40 at 3.
+        let p = plan(&screen(1024, 768), &policy).unwrap();
+        assert_eq!((p.version.number(), p.geometry.scale), (35, 4));
+        for (width, height) in [
+            (640, 480),
+            (800, 600),
+            (1280, 800),
+            (1280, 1024),
+            (2560, 1440),
+            (3840, 2160),
+            (1080, 1920),
+        ] {
+            let screen = screen(width, height);
+            let p = plan(&screen, &policy).unwrap();
+            let photo_min_scale = policy.photo_min_scale(&screen);
+            assert!(p.geometry.scale >= photo_min_scale, "{screen:?}: {p:?}");
+            // The next version up needs modules too fine for the photo.
+            let larger = Policy {
+                min_scale: photo_min_scale,
+                ..policy
+            };
+            if let Some(next) = Version::new(p.version.number() + 1) {
+                assert!(place(&screen, &larger, u32::from(next.width())).is_err());
+            }
+            let largest = plan(&screen, &Policy::LARGEST).unwrap();
+            assert!(p.version <= largest.version);
+        }
+    }
+
+    #[test]
     fn recommended_policy_keeps_three_pixels_per_module() {
         let policy = Policy::RECOMMENDED;
         assert_eq!(policy.quiet_zone, Policy::DEFAULT.quiet_zone);
@@ -893,10 +1108,16 @@ mod tests {
             assert!(p.geometry.scale >= 3, "{screen:?}: {p:?}");
             assert!(p.version <= policy.max_version);
             assert_eq!(p.data_bits, p.version.data_bits(Ecc::Medium));
-            // The next version up is over the cap or needs a smaller scale.
+            // The next version up is over the cap or needs a smaller scale
+            // than the photo's.
+            let at_photo_scale = Policy {
+                min_scale: policy.photo_min_scale(&screen),
+                ..policy
+            };
+            assert!(p.geometry.scale >= at_photo_scale.min_scale);
             if let Some(next) = Version::new(p.version.number() + 1) {
                 if next <= policy.max_version {
-                    let larger = place(&screen, &policy, u32::from(next.width()));
+                    let larger = place(&screen, &at_photo_scale, u32::from(next.width()));
                     assert!(larger.is_err(), "{screen:?}: {next:?} fits too");
                 }
             }

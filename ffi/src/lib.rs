@@ -598,7 +598,9 @@ pub struct panicqr_screen {
 
 /// How to lay out the code. A NULL `const struct panicqr_policy *` means
 /// the defaults: scale 2 or more, a quiet zone of 4 modules, up to version
-/// 40, ECC L.
+/// 40, ECC L, at most 256 modules across a photo of the screen. A policy
+/// initialised to zero but for these fields keeps `max_modules_across` 0:
+/// no limit, the largest code that fits.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct panicqr_policy {
@@ -610,6 +612,12 @@ pub struct panicqr_policy {
     pub max_version: u8,
     /// The level the capacity is counted at: 0 = L, 1 = M, 2 = Q, 3 = H.
     pub ecc: u8,
+    /// The most modules a photo of the whole screen should have to tell
+    /// apart across its width, or 0 for no limit: [`panicqr_layout_plan`]
+    /// keeps at least the screen's width (or 4/3 of its height, if larger)
+    /// divided by this many pixels per module, choosing a smaller version
+    /// when it must, unless not even version 1 fits that way.
+    pub max_modules_across: u32,
 }
 
 /// Where the code and the message go.
@@ -676,6 +684,7 @@ fn policy_from(policy: Option<panicqr_policy>) -> Result<Policy, panicqr_status>
         quiet_zone: p.quiet_zone,
         max_version: Version::new(p.max_version).ok_or(PANICQR_ERR_INVALID_ARGUMENT)?,
         ecc: Ecc::from_ordinal(p.ecc).ok_or(PANICQR_ERR_INVALID_ARGUMENT)?,
+        max_modules_across: p.max_modules_across,
     })
 }
 

@@ -324,6 +324,43 @@ fn layout_and_paint_through_the_abi() {
 }
 
 #[test]
+fn photo_limit_through_the_abi() {
+    let screen = panicqr_screen {
+        width: 1920,
+        height: 1080,
+        font_width: 8,
+        font_height: 16,
+        text_lines: 2,
+        text_columns: 20,
+    };
+    let plan = |policy: Option<&panicqr_policy>| {
+        let mut max_version = 0u8;
+        let mut geometry = panicqr_geometry::default();
+        let policy = policy.map_or(ptr::null(), |p| p as *const _);
+        // SAFETY: all pointers are valid.
+        let status =
+            unsafe { panicqr_layout_plan(&screen, policy, &mut max_version, &mut geometry) };
+        assert_eq!(status, PANICQR_OK);
+        (max_version, geometry.scale)
+    };
+    // The default: modules of at least 1920 / 256 pixels, so 8, and version
+    // 27 (125 modules and 8 of quiet zone) in 1080 pixels.
+    assert_eq!(plan(None), (27, 8));
+    // The same policy spelled out, then without the limit (a zeroed field,
+    // as a caller written before it existed would pass).
+    let mut policy = panicqr_policy {
+        min_scale: 2,
+        quiet_zone: 4,
+        max_version: 40,
+        ecc: 0,
+        max_modules_across: 256,
+    };
+    assert_eq!(plan(Some(&policy)), (27, 8));
+    policy.max_modules_across = 0;
+    assert_eq!(plan(Some(&policy)), (40, 5));
+}
+
+#[test]
 fn kmsg_through_the_abi() {
     let kmsg = b"[    1.000000] Oops: 0000 [#1] SMP\n[    1.000001] Kernel panic - not syncing: Fatal exception\n";
     let url = b"https://panic.example/r";

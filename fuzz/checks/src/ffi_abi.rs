@@ -539,6 +539,7 @@ fn read_policy(input: &mut Input<'_>) -> Option<panicqr_policy> {
         quiet_zone: u32::from(input.u8() % 12),
         max_version: input.u8() % 42,
         ecc: input.u8() % 5,
+        max_modules_across: input.modules_across(),
     })
 }
 
@@ -551,6 +552,7 @@ fn policy_of(p: Option<panicqr_policy>) -> Option<Policy> {
         quiet_zone: p.quiet_zone,
         max_version: Version::new(p.max_version)?,
         ecc: Ecc::from_ordinal(p.ecc)?,
+        max_modules_across: p.max_modules_across,
     })
 }
 

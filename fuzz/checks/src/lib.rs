@@ -73,6 +73,16 @@ impl<'a> Input<'a> {
         head
     }
 
+    /// Reads a layout policy's `max_modules_across`: none half the time,
+    /// else `u32::MAX` or a number from 1 to 599.
+    pub fn modules_across(&mut self) -> u32 {
+        match self.u8() % 8 {
+            0..=3 => 0,
+            4 => u32::MAX,
+            _ => 1 + u32::from(self.u16() % 599),
+        }
+    }
+
     /// Returns the rest of the input.
     pub fn rest(&mut self) -> &'a [u8] {
         core::mem::take(&mut self.data)

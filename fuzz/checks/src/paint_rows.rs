@@ -110,6 +110,7 @@ pub fn check(data: &[u8]) {
         quiet_zone: u32::from(input.u8() % 10),
         max_version: Version::new(1 + input.u8() % 40).unwrap_or(Version::MAX),
         ecc: Ecc::ALL[usize::from(input.u8() % 4)],
+        max_modules_across: input.modules_across(),
     };
     let format = PixelFormat::ALL[usize::from(input.u8()) % PixelFormat::ALL.len()];
     let pitch_extra = usize::from(input.u8());
@@ -144,10 +145,30 @@ pub fn check(data: &[u8]) {
         planned.data_bits,
         iso::data_bits(planned.version.number(), policy.ecc as usize)
     );
+    // The plan keeps the photo's scale unless not even version 1 can.
+    let photo_min_scale = policy.photo_min_scale(&screen);
+    let fell_back = place(
+        &screen,
+        &Policy {
+            min_scale: photo_min_scale,
+            ..policy
+        },
+        21,
+    )
+    .is_err();
+    assert_eq!(planned.geometry.scale < photo_min_scale, fell_back);
     if planned.version < policy.max_version {
         let bigger = u32::from(planned.version.width()) + 4;
+        let kept = Policy {
+            min_scale: if fell_back {
+                policy.min_scale
+            } else {
+                photo_min_scale
+            },
+            ..policy
+        };
         assert!(
-            place(&screen, &policy, bigger).is_err(),
+            place(&screen, &kept, bigger).is_err(),
             "a larger version fits too"
         );
     }
