@@ -188,10 +188,11 @@ static struct drm_rect panicqr_drm_rect(const struct panicqr_rect *r)
  * @out: written on success: where the handler draws its message, and what
  *       the code holds
  *
- * Chooses the largest code that fits the screen beside the message at
- * @cfg->min_scale, fits in it the longest tail of @kmsg that starts on a
- * line, lays out the code actually made (a smaller one gets a larger
- * scale), and paints it with its quiet zone. Nothing else on the screen is
+ * Chooses the largest code that fits the screen beside the message at the
+ * scale @cfg->max_modules_across asks for (or at @cfg->min_scale when not
+ * even version 1 fits at that one), fits in it the longest tail of @kmsg
+ * that starts on a line, lays out the code actually made (a smaller one
+ * gets a larger scale), and paints it with its quiet zone. Nothing else on the screen is
  * touched: the handler clears the screen and draws the message in
  * @out->text.
  *
@@ -239,6 +240,7 @@ int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg
 	policy.quiet_zone = cfg->quiet_zone;
 	policy.max_version = cfg->max_version;
 	policy.ecc = cfg->ecc;
+	policy.max_modules_across = cfg->max_modules_across;
 	ret = panicqr_errno(panicqr_layout_plan(&screen, &policy, &max_version, &geometry));
 	if (ret)
 		return ret;

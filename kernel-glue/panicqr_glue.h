@@ -41,19 +41,27 @@ struct panicqr_glue_msg {
  * @fg_color: light modules and quiet zone, XRGB8888
  * @bg_color: dark modules, XRGB8888
  * @min_scale: fewest pixels per module; 2 is what a phone reads reliably
+ * @max_modules_across: most modules a photo of the whole screen should have
+ *                      to tell apart across its width (the screen's width,
+ *                      or 4/3 of its height if larger), or 0 for no limit: a
+ *                      smaller version is chosen to keep modules that large
  * @quiet_zone: modules of @fg_color around the code; the standard asks for 4
  * @max_version: largest version of the code, 1 to 40
  * @ecc: error correction level, 0 = L, 1 = M, 2 = Q, 3 = H
  * @dictionary: allow the preset kernel log dictionary when it carries more
  *
- * The values the patched drm_panic.c passes (level L, @min_scale 2, @quiet_zone
- * 4, @max_version from panic_qr_version) are the library's Policy::DEFAULT,
- * chosen from the photo simulation in docs/scannability.md: they carry every
- * byte Linux's own choice carries, and the larger scale reads at least as
- * often with ZXing under every condition but one within noise (1.66x under
- * the hardest blur). Level M, @max_version 30 and @min_scale 3
- * (Policy::RECOMMENDED) read under harder photos but carry less of a long
- * log.
+ * The values the patched drm_panic.c passes (level L, @min_scale 2,
+ * @max_modules_across 256 from panic_qr_modules_across, @quiet_zone 4,
+ * @max_version from panic_qr_version) are the library's Policy::DEFAULT,
+ * chosen from the photo simulation in docs/scannability.md. At a real
+ * panic the log fills the code: a version 40 code, as Linux draws, has
+ * modules of 2 to 3 pixels in a phone photo of the whole screen and reads
+ * in under half of clean photos; modules of 1/256 of the screen's width
+ * (beside a short message, version 27 at scale 8 on 1920x1080, 35 at
+ * scale 4 on 1024x768) read in nearly all, and under blur, noise, JPEG,
+ * tilt, glare and moire, at the price of a shorter log tail. @max_modules_across 0 gives the largest
+ * code that fits (Policy::LARGEST). Level M and @max_version 30
+ * (Policy::RECOMMENDED) read under harder photos still and carry less.
  */
 struct panicqr_glue_config {
 	const char *base_url;
@@ -62,6 +70,7 @@ struct panicqr_glue_config {
 	u32 fg_color;
 	u32 bg_color;
 	unsigned int min_scale;
+	unsigned int max_modules_across;
 	unsigned int quiet_zone;
 	u8 max_version;
 	u8 ecc;

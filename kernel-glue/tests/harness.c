@@ -314,6 +314,8 @@ struct draw_case {
 	const struct log *log;
 	/* Orange on blue: a red/blue swap anywhere inverts the code. */
 	bool swap_colours;
+	/* The config's max_modules_across, and the scale the code must keep. */
+	unsigned int max_modules_across, photo_scale;
 };
 
 /* Draws a case that must succeed, checks it and writes its frame. */
@@ -333,6 +335,7 @@ static void draw_ok(const struct draw_case *dc)
 		cfg.fg_color = 0x0080ff;
 		cfg.bg_color = 0xff4000;
 	}
+	cfg.max_modules_across = dc->max_modules_across;
 	scanout(&sb, &fb, &info, dc->iomem, dc->set_pixel);
 	ret = panicqr_glue_draw(&sb, dc->log->data, dc->log->len, dc->no_msg ? NULL : &msg,
 				&cfg, &res);
@@ -355,6 +358,10 @@ static void draw_ok(const struct draw_case *dc)
 			    (res.text.x1 < res.canvas.x2 && res.canvas.x1 < res.text.x2 &&
 			     res.text.y1 < res.canvas.y2 && res.canvas.y1 < res.text.y2))) {
 		fail(dc->name, "text rectangle outside the screen or over the code");
+		goto out;
+	}
+	if (res.scale < dc->photo_scale) {
+		fail(dc->name, "scale %u, want at least %u", res.scale, dc->photo_scale);
 		goto out;
 	}
 	if (res.log_start + res.log_bytes != dc->log->len || !res.log_bytes) {
@@ -499,6 +506,10 @@ int main(int argc, char **argv)
 		{ 1024, 768 }, { 1280, 720 }, { 1920, 1080 }, { 2560, 1440 },
 		{ 3840, 2160 }, { 7680, 4320 },
 	};
+	static const unsigned int photo_sizes[][3] = {
+		{ 640, 480, 280 }, { 1024, 768, 280 }, { 1280, 1024, 280 },
+		{ 1920, 1080, 280 }, { 3840, 2160, 280 }, { 1920, 1080, 10 },
+	};
 	const struct test_format *rgb888 = test_format("RGB888");
 	const struct test_format *bgr888 = test_format("BGR888");
 	const struct test_format *xr24 = test_format("XRGB8888");
@@ -601,6 +612,27 @@ int main(int argc, char **argv)
 		};
 
 		snprintf(name, sizeof(name), "guard-page-%s", dc.fmt->name);
+		dc.name = name;
+		draw_ok(&dc);
+	}
+
+	/*
+	 * With max_modules_across, the modules keep at least the screen's width
+	 * (or 4/3 of its height, if larger) over that many pixels, with the
+	 * longest log filling every code. At 10 modules across not even version
+	 * 1 fits at that scale: the glue falls back to min_scale and still draws.
+	 */
+	for (i = 0; i < sizeof(photo_sizes) / sizeof(photo_sizes[0]); i++) {
+		unsigned int w = photo_sizes[i][0], h = photo_sizes[i][1];
+		unsigned int across = photo_sizes[i][2];
+		unsigned int span = w > (4 * h + 2) / 3 ? w : (4 * h + 2) / 3;
+		struct draw_case dc = {
+			.fmt = xr24, .width = w, .height = h, .pitch = w * 4, .url = true,
+			.dictionary = true, .log = &logs[0], .max_modules_across = across,
+			.photo_scale = across > 10 ? (span + across - 1) / across : 2,
+		};
+
+		snprintf(name, sizeof(name), "photo-%ux%u-across-%u", w, h, across);
 		dc.name = name;
 		draw_ok(&dc);
 	}

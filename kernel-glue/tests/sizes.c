@@ -20,7 +20,7 @@
 #include "common.h"
 
 static int draw(unsigned int w, unsigned int h, const u8 *log, size_t len, bool dictionary,
-		struct panicqr_glue_result *res)
+		unsigned int max_modules_across, struct panicqr_glue_result *res)
 {
 	const struct test_format *fmt = test_format("XRGB8888");
 	struct drm_format_info info = { .format = fmt->fourcc, .num_planes = 1 };
@@ -29,6 +29,7 @@ static int draw(unsigned int w, unsigned int h, const u8 *log, size_t len, bool 
 		.base_url = TEST_BASE_URL, .arch = "aarch64", .release = "6.12.0",
 		.fg_color = 0xffffff, .bg_color = 0, .min_scale = 2, .quiet_zone = 4,
 		.max_version = 40, .ecc = 0, .dictionary = dictionary,
+		.max_modules_across = max_modules_across,
 	};
 	struct drm_scanout_buffer sb = { .format = &info, .width = w, .height = h };
 	u8 *fb = calloc((size_t)w * h, 4);
@@ -64,12 +65,12 @@ int main(int argc, char **argv)
 		return 1;
 	printf("Log: `%s`, %zu bytes. Message: 5 lines of 36 characters, 8x16 font.\n\n",
 	       base ? base + 1 : argv[1], len);
-	printf("| Screen | Version | Scale | Canvas (px) | Log carried | Log carried, dictionary | Linux 6.12, V40 |\n");
-	printf("|---|---|---|---|---|---|---|\n");
+	printf("| Screen | Version | Scale | Canvas (px) | Log carried | Log carried, dictionary | Default: 256 modules across, dictionary | Linux 6.12, V40 |\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		unsigned int w = sizes[i][0], h = sizes[i][1];
 		unsigned int linux_scale = (3 * (w < h ? w : h) / 4) / (177 + 8);
-		struct panicqr_glue_result plain, dict;
+		struct panicqr_glue_result plain, dict, photo;
 		char linux_col[64];
 		int ret;
 
@@ -77,17 +78,20 @@ int main(int argc, char **argv)
 			snprintf(linux_col, sizeof(linux_col), "nothing (scale %u)", linux_scale);
 		else
 			snprintf(linux_col, sizeof(linux_col), "V40, scale %u", linux_scale);
-		ret = draw(w, h, log, len, false, &plain);
+		ret = draw(w, h, log, len, false, 0, &plain);
 		if (!ret)
-			ret = draw(w, h, log, len, true, &dict);
+			ret = draw(w, h, log, len, true, 0, &dict);
+		if (!ret)
+			ret = draw(w, h, log, len, true, 256, &photo);
 		if (ret) {
-			printf("| %ux%u | error %d | | | | | %s |\n", w, h, ret, linux_col);
+			printf("| %ux%u | error %d | | | | | | %s |\n", w, h, ret, linux_col);
 			continue;
 		}
-		printf("| %ux%u | V%u (%u modules) | %u | %d | %zu B (%zu B zlib) | %zu B (V%u, scale %u) | %s |\n",
+		printf("| %ux%u | V%u (%u modules) | %u | %d | %zu B (%zu B zlib) | %zu B (V%u, scale %u) | %zu B (V%u, scale %u) | %s |\n",
 		       w, h, plain.version, 17 + 4 * plain.version, plain.scale,
 		       plain.canvas.x2 - plain.canvas.x1, plain.log_bytes, plain.payload_bytes,
-		       dict.log_bytes, dict.version, dict.scale, linux_col);
+		       dict.log_bytes, dict.version, dict.scale, photo.log_bytes, photo.version,
+		       photo.scale, linux_col);
 	}
 	panicqr_glue_exit();
 	free(log);
