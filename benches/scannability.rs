@@ -60,8 +60,11 @@
 //!   boost, mask 0, versions up to 40 (its default `panic_qr_version`), no
 //!   preset dictionary; scale `min(3w/4, 3h/4) / (width + 8)`, no code below
 //!   2 (the photo then fails).
-//! - `default`: [`Policy::DEFAULT`] with [`layout::plan`] and
-//!   [`layout::place`]: automatic mask, level L with boost, the dictionary.
+//! - `default`: [`Policy::DEFAULT`] (modules of at least 1/256 of the
+//!   screen's width) with [`layout::plan`] and [`layout::place`]: automatic
+//!   mask, level L with boost, the dictionary;
+//! - `largest`: [`Policy::LARGEST`] (the largest code that fits, no limit
+//!   for the photo), the same way;
 //! - `recommended`: [`Policy::RECOMMENDED`] (up to version 30, level M, at
 //!   least 3 pixels per module), the same way;
 //! - `v<version><L|M|Q|H>[s<min scale>][a<modules across>]`, for example
@@ -191,7 +194,8 @@ struct Candidate {
     free_level: Option<Ecc>,
 }
 
-/// The candidate called `name`: `linux`, `default`, `recommended`, or a
+/// The candidate called `name`: `linux`, `default`, `largest`,
+/// `recommended`, or a
 /// trial policy `v<max version><L|M|Q|H>[s<min scale>][a<modules across>]`
 /// such as `v30M` or `v40La280`.
 fn candidate(full_name: &str) -> Option<Candidate> {
@@ -208,6 +212,7 @@ fn candidate(full_name: &str) -> Option<Candidate> {
     let kind = match name {
         "linux" => Kind::Linux,
         "default" => Kind::Ours(Policy::DEFAULT),
+        "largest" => Kind::Ours(Policy::LARGEST),
         "recommended" => Kind::Ours(Policy::RECOMMENDED),
         _ => {
             let rest = name.strip_prefix('v')?;
