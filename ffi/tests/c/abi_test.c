@@ -209,6 +209,28 @@ static void test_null_pointers(void)
 				out, sizeof(out), NULL) == PANICQR_ERR_NULL_POINTER, "paint pixels");
 }
 
+static void test_layout_photo_limit(void)
+{
+	struct panicqr_screen screen = { 1920, 1080, 8, 16, 2, 20 };
+	/* Written before max_modules_across existed: the field is zero. */
+	struct panicqr_policy largest = { .min_scale = 2, .quiet_zone = 4, .max_version = 40 };
+	struct panicqr_policy limited = largest;
+	struct panicqr_geometry geometry;
+	uint8_t max_version = 0;
+
+	/* The default: modules of at least 1920 / 256 pixels, version 27. */
+	CHECK(panicqr_layout_plan(&screen, NULL, &max_version, &geometry) == PANICQR_OK &&
+	      max_version == 27 && geometry.scale == 8, "default V%u scale %u", max_version,
+	      geometry.scale);
+	CHECK(panicqr_layout_plan(&screen, &largest, &max_version, &geometry) == PANICQR_OK &&
+	      max_version == 40 && geometry.scale == 5, "no limit V%u scale %u", max_version,
+	      geometry.scale);
+	limited.max_modules_across = 256;
+	CHECK(panicqr_layout_plan(&screen, &limited, &max_version, &geometry) == PANICQR_OK &&
+	      max_version == 27 && geometry.scale == 8, "256 V%u scale %u", max_version,
+	      geometry.scale);
+}
+
 static void test_short_buffers(void)
 {
 	for (uint8_t v = 1; v <= 40; v += 13) {
@@ -251,7 +273,7 @@ static void test_options_out_of_range(void)
 		{ 0, 40, 0, false, -1 }, { 1, 41, 0, false, -1 }, { 9, 8, 0, false, -1 },
 		{ 1, 40, 4, false, -1 }, { 1, 40, 0, false, 8 },  { 1, 40, 0, false, -2 },
 	};
-	struct panicqr_policy bad_policy = { 2, 4, 41, 0 };
+	struct panicqr_policy bad_policy = { 2, 4, 41, 0, 0 };
 	struct panicqr_screen screen = { 640, 480, 8, 16, 2, 20 };
 	struct panicqr_geometry geometry;
 	uint8_t max_version;
@@ -306,6 +328,7 @@ int main(void)
 	test_every_version_and_level();
 	test_null_pointers();
 	test_short_buffers();
+	test_layout_photo_limit();
 	test_options_out_of_range();
 	test_drm_drop_in();
 	printf("%d passed, %d failed\n", passed, failed);
