@@ -1028,6 +1028,19 @@ mod tests {
         assert!(!a.overlaps(&far) && !a.contains(&far));
     }
 
+    /// A screen with the scannability bench's message: six lines of up to
+    /// 48 characters in 8×16 cells.
+    fn six_line_screen(width: u32, height: u32) -> Screen {
+        Screen {
+            width,
+            height,
+            font_width: 8,
+            font_height: 16,
+            text_lines: 6,
+            text_columns: 48,
+        }
+    }
+
     #[test]
     fn default_policy_keeps_modules_large_in_the_photo() {
         let policy = Policy::DEFAULT;
@@ -1038,14 +1051,7 @@ mod tests {
                 ..Policy::LARGEST
             }
         );
-        let screen = |width, height| Screen {
-            width,
-            height,
-            font_width: 8,
-            font_height: 16,
-            text_lines: 6,
-            text_columns: 48,
-        };
+        let screen = six_line_screen;
         // 1920 / 256 = 7.5: scale 8 beside the message, 1080 / 8 = 135
         // modules, version 27 (125 + 8), where the largest code is version
         // 40 at scale 5.
@@ -1096,14 +1102,7 @@ mod tests {
             (1920, 1080),
             (3840, 2160),
         ] {
-            let screen = Screen {
-                width,
-                height,
-                font_width: 8,
-                font_height: 16,
-                text_lines: 6,
-                text_columns: 48,
-            };
+            let screen = six_line_screen(width, height);
             let p = plan(&screen, &policy).unwrap();
             assert!(p.geometry.scale >= 3, "{screen:?}: {p:?}");
             assert!(p.version <= policy.max_version);
