@@ -78,7 +78,8 @@
 //!
 //! `cargo bench --bench scannability -- [--seeds N] [--policies a,b]
 //! [--conditions a,b] [--framing code|screen] [--no-zbar] [--no-zxing]
-//! [--full-logs] [--dump DIR]` (20 seeds and the three named policies by
+//! [--full-logs] [--screens 1920x1080,1024x768] [--dump DIR]` (20 seeds,
+//! both screens and the three named policies by
 //! default; `--full-logs` puts the boot messages of a real Linux 6.12 boot,
 //! `benches/data/qemu-boot-6.12.log`, before every crash log, as the
 //! kernel's buffer holds them at a real panic, so every code is as large as
@@ -1008,6 +1009,8 @@ struct Args {
     dump: Option<PathBuf>,
     /// Put the boot messages of a real kernel before each crash log.
     full_logs: bool,
+    /// The screens, [`SCREENS`] unless `--screens` names others.
+    screens: Vec<(u32, u32)>,
 }
 
 fn parse_args() -> Args {
@@ -1019,6 +1022,7 @@ fn parse_args() -> Args {
         externals: External::ALL.to_vec(),
         dump: None,
         full_logs: false,
+        screens: SCREENS.to_vec(),
     };
     let list = |s: Option<String>| -> Vec<String> {
         s.unwrap_or_default()
@@ -1037,6 +1041,19 @@ fn parse_args() -> Args {
             "--no-zxing" => args.externals.retain(|&e| e != External::Zxing),
             "--dump" => args.dump = it.next().map(PathBuf::from),
             "--full-logs" => args.full_logs = true,
+            "--screens" => {
+                args.screens = list(it.next())
+                    .iter()
+                    .filter_map(|size| {
+                        let (width, height) = size.split_once('x')?;
+                        Some((width.parse().ok()?, height.parse().ok()?))
+                    })
+                    .filter(|&(width, height)| width > 0 && height > 0)
+                    .collect();
+                if args.screens.is_empty() {
+                    args.screens = SCREENS.to_vec();
+                }
+            }
             "--framing" => {
                 args.framing = match it.next().as_deref() {
                     Some("screen") => Framing::Screen,
@@ -1141,7 +1158,7 @@ fn main() {
     println!("|---|---|---|---|---|---|---|---|");
     for candidate in &chosen {
         let mut per_screen = Vec::new();
-        for &screen in &SCREENS {
+        for &screen in &args.screens {
             let codes: Vec<Option<Rendered>> = logs
                 .iter()
                 .enumerate()
@@ -1205,7 +1222,7 @@ fn main() {
     println!(
         "## Read exactly, {} seeds × {} screens per cell, framing: {:?}\n",
         args.seeds,
-        SCREENS.len(),
+        args.screens.len(),
         args.framing,
     );
     println!("{header}\n{rule}");
@@ -1218,7 +1235,13 @@ fn main() {
             let mut files = Vec::new();
             let mut tails = Vec::new();
             let mut unseen = 0;
-            for (s, _) in SCREENS.iter().enumerate() {
+            for (s, &screen) in args.screens.iter().enumerate() {
+                // A default screen draws the same photos whichever screens
+                // run with it; another gets draws of its own.
+                let draw = SCREENS
+                    .iter()
+                    .position(|&default| default == screen)
+                    .unwrap_or(SCREENS.len() + s);
                 for seed in 0..args.seeds {
                     let Some(code) = &rendered[p][s][log_of(seed)] else {
                         // No code on this screen: nothing to read.
@@ -1230,7 +1253,7 @@ fn main() {
                         code,
                         condition,
                         args.framing,
-                        seed_of(&[row as u64, s as u64, seed as u64]),
+                        seed_of(&[row as u64, draw as u64, seed as u64]),
                     );
                     let read = rqrr_reads(&photo, &code.tail);
                     rqrr_counts[p].add(read);
@@ -1240,8 +1263,8 @@ fn main() {
                             "{}-{strength}-{}-{}x{}-{seed}-v{}-{}.pgm",
                             condition.name(),
                             chosen[p].name,
-                            SCREENS[s].0,
-                            SCREENS[s].1,
+                            screen.0,
+                            screen.1,
                             code.version,
                             if read { "read" } else { "fail" },
                         );
