@@ -111,17 +111,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--no-url" => config.url = None,
             "--ecc" => {
                 let level = value()?;
-                config.ecc = parse_ecc(&level)
+                config.policy.ecc = parse_ecc(&level)
                     .ok_or_else(|| format!("--ecc: expected l, m, q or h, not {level:?}"))?;
             }
             "--max-version" => {
                 let number: u8 = parse_number(&flag, &value()?)
                     .map_err(|_| "--max-version: expected a number from 1 to 40".to_owned())?;
-                config.max_version = Version::new(number)
+                config.policy.max_version = Version::new(number)
                     .ok_or_else(|| format!("--max-version: {number} is not from 1 to 40"))?;
             }
             "--max-modules-across" => {
-                config.max_modules_across = parse_number(&flag, &value()?)?;
+                config.policy.max_modules_across = parse_number(&flag, &value()?)?;
             }
             "--mask" => {
                 let number: u8 = parse_number(&flag, &value()?)
@@ -143,7 +143,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                         ))
                     }
                 };
-                *config = config.clone().with_policy(&policy);
+                config.policy = policy;
             }
             "--no-dictionary" => config.dictionary = false,
             "--arch" => config.arch = Some(value()?),

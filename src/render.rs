@@ -52,13 +52,6 @@ pub const MAX_SIDE: u32 = 16_384;
 /// The most pixels [`render`] accepts in one screen (64 Mi).
 pub const MAX_PIXELS: u64 = 64 << 20;
 
-/// The fewest pixels per module by default, as Linux and
-/// [`Policy::DEFAULT`]: below 2 a phone does not read the code reliably.
-pub const MIN_SCALE: u32 = Policy::DEFAULT.min_scale;
-
-/// The quiet zone in modules, Linux's `QR_MARGIN`.
-pub const QUIET_ZONE: u32 = 4;
-
 /// What to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -75,15 +68,10 @@ pub struct Config {
     pub arch: Option<String>,
     /// The release sent as `v=`, or `None` to take it from the log.
     pub release: Option<String>,
-    /// The least error correction level.
-    pub ecc: Ecc,
-    /// The largest version (`panic_qr_version`).
-    pub max_version: Version,
-    /// The fewest pixels per module.
-    pub min_scale: u32,
-    /// The most modules across a photo of the whole screen, or 0 for no
-    /// limit (see [`Policy::max_modules_across`]).
-    pub max_modules_across: u32,
+    /// The layout: the least error correction level, the largest version
+    /// (`panic_qr_version`), the fewest pixels per module, the quiet zone
+    /// and the most modules across a photo of the whole screen.
+    pub policy: Policy,
     /// Allow the preset dictionary when it carries more of the log.
     pub dictionary: bool,
     /// A fixed mask, or `None` to choose by penalty.
@@ -102,9 +90,8 @@ impl Default for Config {
     /// panic, the largest code (version 40, Linux's choice) reads in under
     /// half of simulated whole-screen photos, and modules of 1/256 of the
     /// screen's width read in nearly all, at the price of a shorter log
-    /// tail. [`Config::with_policy`] with [`Policy::LARGEST`] carries every
-    /// byte the screen holds; with [`Policy::RECOMMENDED`] it trades more
-    /// log bytes for level M.
+    /// tail. [`Policy::LARGEST`] carries every byte the screen holds;
+    /// [`Policy::RECOMMENDED`] trades more log bytes for level M.
     fn default() -> Config {
         Config {
             width: 1920,
@@ -113,26 +100,9 @@ impl Default for Config {
             url: Some(DEFAULT_URL.to_owned()),
             arch: None,
             release: None,
-            ecc: Ecc::Low,
-            max_version: Version::MAX,
-            min_scale: MIN_SCALE,
-            max_modules_across: Policy::DEFAULT.max_modules_across,
+            policy: Policy::DEFAULT,
             dictionary: true,
             mask: None,
-        }
-    }
-}
-
-impl Config {
-    /// This configuration with the level, largest version and smallest
-    /// scale of `policy` (its quiet zone is always [`QUIET_ZONE`]).
-    pub fn with_policy(self, policy: &Policy) -> Config {
-        Config {
-            ecc: policy.ecc,
-            max_version: policy.max_version,
-            min_scale: policy.min_scale,
-            max_modules_across: policy.max_modules_across,
-            ..self
         }
     }
 }
@@ -148,8 +118,8 @@ pub enum RenderError {
         /// The requested height.
         height: u32,
     },
-    /// Not even a version 1 code fits beside the message at
-    /// [`MIN_SCALE`] pixels per module.
+    /// Not even a version 1 code fits beside the message at the policy's
+    /// fewest pixels per module.
     ScreenTooSmall {
         /// The canvas side needed, in pixels.
         needed: u64,
@@ -371,14 +341,8 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         text_lines: message.len() as u32,
         text_columns: columns as u32,
     };
-    let policy = Policy {
-        min_scale: config.min_scale,
-        quiet_zone: QUIET_ZONE,
-        max_version: config.max_version,
-        ecc: config.ecc,
-        max_modules_across: config.max_modules_across,
-    };
-    let plan = layout::plan(&screen, &policy).map_err(layout_error)?;
+    let policy = &config.policy;
+    let plan = layout::plan(&screen, policy).map_err(layout_error)?;
 
     let (arch, arch_origin) = match &config.arch {
         Some(arch) => (arch.clone(), Origin::Given),
@@ -402,7 +366,7 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         options: Options {
             min_version: Version::MIN,
             max_version: plan.version,
-            ecc: config.ecc,
+            ecc: policy.ecc,
             boost_ecc: true,
             mask: config.mask,
             polarity: Polarity::DarkIsSet,
@@ -432,8 +396,7 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         .map_err(|e| RenderError::Internal(format!("URL prefix: {e}")))?;
 
     // The encoder may have chosen a smaller version: lay out what it made.
-    let geometry =
-        layout::place(&screen, &policy, u32::from(code.width())).map_err(layout_error)?;
+    let geometry = layout::place(&screen, policy, u32::from(code.width())).map_err(layout_error)?;
 
     // As Linux: background, logo, message, then the code.
     framebuffer.fill(BACKGROUND);
@@ -1026,7 +989,10 @@ mod tests {
                 ..Config::default()
             };
             let default = render(&kmsg, &screen).unwrap().summary;
-            let config = screen.with_policy(&Policy::RECOMMENDED);
+            let config = Config {
+                policy: Policy::RECOMMENDED,
+                ..screen.clone()
+            };
             let recommended = render(&kmsg, &config).unwrap().summary;
             assert!(recommended.ecc >= Ecc::Medium, "{width}x{height}");
             assert!(recommended.version <= 30 && recommended.scale >= 3);

@@ -75,8 +75,11 @@ fn snapshot_of_a_small_raw_code() {
         height: 240,
         format: PixelFormat::Rgb565,
         url: None,
-        ecc: Ecc::Medium,
-        max_version: Version::new(2).unwrap(),
+        policy: Policy {
+            ecc: Ecc::Medium,
+            max_version: Version::new(2).unwrap(),
+            ..Policy::DEFAULT
+        },
         mask: Mask::new(5),
         ..Config::default()
     };
@@ -201,13 +204,20 @@ fn the_default_keeps_modules_a_photo_tells_apart() {
     let long = long_log();
     let default = round_trip(&long, &Config::default());
     assert!(default.scale >= 8, "{}", default.scale);
-    let largest = round_trip(&long, &Config::default().with_policy(&Policy::LARGEST));
+    let largest = Config {
+        policy: Policy::LARGEST,
+        ..Config::default()
+    };
+    let largest = round_trip(&long, &largest);
     assert_eq!(largest.version, 40);
     assert!(largest.scale < default.scale);
     assert!(largest.tail_len > default.tail_len);
-    // No limit at all through the config field alone gives the same code.
+    // No limit at all through that field alone gives the same code.
     let unlimited = Config {
-        max_modules_across: 0,
+        policy: Policy {
+            max_modules_across: 0,
+            ..Policy::DEFAULT
+        },
         ..Config::default()
     };
     let unlimited = render(&long, &unlimited).unwrap().summary;
