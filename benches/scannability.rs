@@ -79,13 +79,13 @@
 //! `cargo bench --bench scannability -- [--seeds N] [--policies a,b]
 //! [--conditions a,b] [--framing code|screen] [--no-zbar] [--no-zxing]
 //! [--full-logs] [--screens 1920x1080,1024x768] [--dump DIR]` (20 seeds,
-//! both screens and the three named policies by
-//! default; `--full-logs` puts the boot messages of a real Linux 6.12 boot,
+//! both screens and the three named policies by default; `--full-logs` puts
+//! the boot messages of a real Linux 6.12 boot,
 //! `benches/data/qemu-boot-6.12.log`, before every crash log, as the
 //! kernel's buffer holds them at a real panic, so every code is as large as
 //! the policy allows; `--dump` keeps every photo as a PGM file named with
-//! its rqrr verdict). Each table
-//! in `docs/scannability.md` names its command and how long it took.
+//! its rqrr verdict). Each table in `docs/scannability.md` names its command
+//! and how long it took.
 //! `PANICQR_CORPUS` names the folder of `*.log` files (default
 //! `../shared/corpus` next to the repository).
 
@@ -196,9 +196,9 @@ struct Candidate {
 }
 
 /// The candidate called `name`: `linux`, `default`, `largest`,
-/// `recommended`, or a
-/// trial policy `v<max version><L|M|Q|H>[s<min scale>][a<modules across>]`
-/// such as `v30M` or `v40La280`.
+/// `recommended`, or a trial policy
+/// `v<max version><L|M|Q|H>[s<min scale>][a<modules across>]` such as
+/// `v30M` or `v40La280`.
 fn candidate(full_name: &str) -> Option<Candidate> {
     let (name, free_level) = match full_name.split_once('+') {
         None => (full_name, None),

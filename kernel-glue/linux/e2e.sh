@@ -4,8 +4,9 @@
 # End-to-end test in a real kernel: Linux 6.12, patched to draw its panic QR
 # code with panicqr (kernel-glue/), panics under QEMU; a screenshot of the
 # panic screen is decoded by zbarimg, by ZXingReader (ZXing-C++) and by
-# examples/decode, and the log they read back must be an exact tail of what the serial console printed, with
-# the test's marker line and "Kernel panic - not syncing" in it.
+# examples/decode, and the log they read back must be an exact tail of what
+# the serial console printed, with the test's marker line and "Kernel panic
+# - not syncing" in it.
 #
 # Usage: kernel-glue/linux/e2e.sh [--vga MODES] [--out DIR] [--screenshot FILE]
 #                                  [--kernel BZIMAGE] [--append ARGS]
@@ -21,7 +22,7 @@
 #   --kernel BZIMAGE   boot this image instead of building one (for work on
 #                      the patches in a tree of one's own)
 #   --append ARGS      more kernel command-line words, for example
-#                      drm.panic_qr_version=30
+#                      drm.panic_qr_modules_across=0 (the largest code)
 #
 # Runs non-interactively from a fresh clone, as root (it installs Debian's
 # build packages when they are missing). The kernel build is cached outside
