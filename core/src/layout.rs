@@ -1028,6 +1028,20 @@ mod tests {
         assert!(!a.overlaps(&far) && !a.contains(&far));
     }
 
+    /// Common display sizes, landscape and one portrait.
+    const DISPLAY_SIZES: [(u32, u32); 10] = [
+        (320, 240),
+        (640, 480),
+        (800, 600),
+        (1024, 768),
+        (1280, 800),
+        (1280, 1024),
+        (1920, 1080),
+        (2560, 1440),
+        (3840, 2160),
+        (1080, 1920),
+    ];
+
     /// A screen with the scannability bench's message: six lines of up to
     /// 48 characters in 8×16 cells.
     fn six_line_screen(width: u32, height: u32) -> Screen {
@@ -1063,15 +1077,7 @@ mod tests {
         // message, 768 - 96 = 672 pixels; the largest code is 40 at 3.
         let p = plan(&screen(1024, 768), &policy).unwrap();
         assert_eq!((p.version.number(), p.geometry.scale), (35, 4));
-        for (width, height) in [
-            (640, 480),
-            (800, 600),
-            (1280, 800),
-            (1280, 1024),
-            (2560, 1440),
-            (3840, 2160),
-            (1080, 1920),
-        ] {
+        for (width, height) in DISPLAY_SIZES {
             let screen = screen(width, height);
             let p = plan(&screen, &policy).unwrap();
             let photo_min_scale = policy.photo_min_scale(&screen);
@@ -1093,15 +1099,7 @@ mod tests {
     fn recommended_policy_keeps_three_pixels_per_module() {
         let policy = Policy::RECOMMENDED;
         assert_eq!(policy.quiet_zone, Policy::DEFAULT.quiet_zone);
-        for (width, height) in [
-            (320, 240),
-            (640, 480),
-            (800, 600),
-            (1024, 768),
-            (1280, 800),
-            (1920, 1080),
-            (3840, 2160),
-        ] {
+        for (width, height) in DISPLAY_SIZES {
             let screen = six_line_screen(width, height);
             let p = plan(&screen, &policy).unwrap();
             assert!(p.geometry.scale >= 3, "{screen:?}: {p:?}");
