@@ -16,17 +16,79 @@
 #   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
 #   free: the check fails the build otherwise.
 #
+# With `--kernel-tree DIR`, a configured x86_64 Linux tree, the object is
+# built as that kernel builds its own Rust: with the target specification
+# its scripts/generate_rust_target.rs makes for the configuration (target
+# features such as the retpoline thunks), with the code generation flags of
+# its KBUILD_RUSTFLAGS (the return thunk, IBT's -Zcf-protection, function
+# padding, the code model, the optimisation level, ...), and with `core` and
+# `compiler_builtins` compiled from source with the same flags, as Kbuild
+# compiles them (RUSTC_BOOTSTRAP=1 and -Zbuild-std, with rustup's rust-src).
+# Only lints, the edition, --target and -Zfunction-sections=n are left out:
+# the object is made of per-function sections so that the link keeps only
+# what the exports reach, then merged into one section each as above.
+#
 # Prints the object's path. `--report` also prints its section sizes.
+#
+# Usage: scripts/build-kernel-object.sh [--report] [--kernel-tree DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=x86_64-unknown-none
+report=0
+tree=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--report) report=1; shift ;;
+	--kernel-tree) tree=$(cd "$2" && pwd); shift 2 ;;
+	*) echo "build-kernel-object.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+
 target_dir="${CARGO_TARGET_DIR:-target}"
-out="$target_dir/kernel-object"
-rustup target add "$target" >/dev/null 2>&1 || true
-RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no" \
-	cargo build --quiet --release -p panicqr-ffi --target "$target" --target-dir "$target_dir/kernel-build"
-lib="$target_dir/kernel-build/$target/release/libpanicqr.a"
+target_dir=$(mkdir -p "$target_dir" && cd "$target_dir" && pwd)
+if [ -z "$tree" ]; then
+	target=x86_64-unknown-none
+	out="$target_dir/kernel-object"
+	rustup target add "$target" >/dev/null 2>&1 || true
+	RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no" \
+		cargo build --quiet --release -p panicqr-ffi --target "$target" \
+			--target-dir "$target_dir/kernel-build"
+	lib="$target_dir/kernel-build/$target/release/libpanicqr.a"
+else
+	grep -qx 'CONFIG_X86_64=y' "$tree/.config" ||
+		{ echo "build-kernel-object.sh: $tree is not a configured x86_64 tree" >&2; exit 1; }
+	rustup component add rust-src >/dev/null
+	# The kernel's flags for this configuration, read from its Makefiles.
+	kbuild_flags=$(make -C "$tree" -s --no-print-directory -f Makefile \
+		-f "$PWD/kernel-glue/linux/rustflags.mk" panicqr-rustflags)
+	flags=()
+	for flag in $kbuild_flags; do
+		case "$flag" in
+		--edition=* | --target=* | -A* | -D* | -W* | -Zbinary_dep_depinfo=* | -Zfunction-sections=n) ;;
+		-C* | -Z*) flags+=("$flag") ;;
+		*) echo "build-kernel-object.sh: unexpected kernel Rust flag $flag" >&2; exit 1 ;;
+		esac
+	done
+	# The target specification, from the kernel's own generator.
+	spec=$(printf '%s\n' "${flags[@]}" | cat - "$tree/include/config/auto.conf" \
+		"$tree/scripts/generate_rust_target.rs" | sha256sum | cut -c1-16)
+	build="$target_dir/kernel-build-$spec"
+	out="$target_dir/kernel-object-$spec"
+	mkdir -p "$build"
+	if [ ! -s "$build/target.json" ]; then
+		rustc --edition 2021 -O -o "$build/generate_rust_target" \
+			"$tree/scripts/generate_rust_target.rs"
+		"$build/generate_rust_target" <"$tree/include/config/auto.conf" >"$build/target.json.part"
+		mv "$build/target.json.part" "$build/target.json"
+	fi
+	echo "build-kernel-object.sh: kernel Rust flags: ${flags[*]}" >&2
+	echo "build-kernel-object.sh: target features: $(grep -o '"features": *"[^"]*"' "$build/target.json")" >&2
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS="${flags[*]}" cargo build --quiet --release -p panicqr-ffi \
+		--target "$build/target.json" -Zjson-target-spec \
+		-Zbuild-std=core,compiler_builtins -Zbuild-std-features=compiler-builtins-mem \
+		--target-dir "$build" 2> >(grep -v "dropping unsupported crate type" >&2)
+	lib="$build/target/release/libpanicqr.a"
+fi
 mkdir -p "$out"
 
 # The exports, from the header the C side compiles against.
@@ -77,7 +139,11 @@ if readelf -r --wide "$out/panicqr.o" | grep -q GOTPCREL; then
 	echo "build-kernel-object: GOT references remain" >&2
 	fail=1
 fi
-undefined_refs=$(symbols | awk '$2 == "UND" {print $3}')
+# Built for a kernel tree, the object calls the return and indirect branch
+# thunks of arch/x86/lib/retpoline.S, as the kernel's own code does.
+provided='^$'
+[ -z "$tree" ] || provided='^(__x86_return_thunk|__x86_indirect_thunk_[a-z0-9]+)$'
+undefined_refs=$(symbols | awk '$2 == "UND" {print $3}' | grep -Ev "$provided" || true)
 if [ -n "$undefined_refs" ]; then
 	echo "build-kernel-object: undefined references (the kernel provides none of them):" >&2
 	echo "$undefined_refs" >&2
@@ -89,7 +155,7 @@ fi
 # is 2 KiB.
 python3 scripts/stack-usage.py "$out/panicqr.o" --max 2048 >"$out/stack.md"
 
-if [ "${1:-}" = "--report" ]; then
+if [ "$report" = 1 ]; then
 	size -A "$out/panicqr.o" >&2
 	cat "$out/stack.md" >&2
 fi

@@ -8,16 +8,23 @@
 # the serial console printed, with the test's marker line and "Kernel panic
 # - not syncing" in it.
 #
-# Usage: kernel-glue/linux/e2e.sh [--vga MODES] [--out DIR] [--screenshot FILE]
-#                                  [--kernel BZIMAGE] [--append ARGS]
+# Usage: kernel-glue/linux/e2e.sh [--config NAME] [--vga MODES] [--out DIR]
+#                                  [--screenshot FILE] [--kernel BZIMAGE]
+#                                  [--append ARGS]
 #
+#   --config NAME      the kernel configuration: tinyconfig plus
+#                      config.fragment (NAME tiny, the default), or plus
+#                      hardened.fragment too (NAME hardened: retpolines,
+#                      the return thunk, IBT, with objtool checking all of
+#                      vmlinux.o; the run fails on any objtool warning
+#                      about panicqr's code)
 #   --vga MODES        the VESA modes to boot in, comma-separated, each
 #                      passed as vga=MODE: 0x318 (1024x768), 0x315 (800x600),
 #                      0x314 (800x600, 16 bits a pixel), 0x312 (640x480),
 #                      0x311 (640x480, 16 bits); default 0x318,0x315
 #   --out DIR          where each mode's files go, in DIR/MODE (serial log,
 #                      screenshot, decoded logs); default
-#                      $CARGO_TARGET_DIR/kernel-e2e
+#                      $CARGO_TARGET_DIR/kernel-e2e/NAME
 #   --screenshot FILE  also copy the first mode's screenshot (PNG) to FILE
 #   --kernel BZIMAGE   boot this image instead of building one (for work on
 #                      the patches in a tree of one's own)
@@ -25,12 +32,18 @@
 #                      drm.panic_qr_modules_across=0 (the largest code)
 #
 # Runs non-interactively from a fresh clone, as root (it installs Debian's
-# build packages when they are missing). The kernel build is cached outside
-# the repository, in ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-HASH, keyed by
-# the patches, the config fragment, the glue, the C header and the encoder
-# object, so a warm run only boots the kernel. PANICQR_KEEP_TREE=1 keeps the
-# patched source tree next to the image; PANICQR_KERNEL_OBJECT=FILE uses
-# that encoder object instead of running scripts/build-kernel-object.sh.
+# build packages when they are missing). The encoder object is built for
+# the configured tree, with the Rust code generation that kernel gives its
+# own Rust (scripts/build-kernel-object.sh --kernel-tree). The kernel build
+# is cached outside the repository, in
+# ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-NAME-HASH, keyed by the Debian
+# package, the patches, the config fragments, the glue, the C header, the
+# encoder's sources and the Rust toolchain, so a warm run only boots the
+# kernel. It prints the kernel version it builds or boots, and when a patch
+# no longer applies, one line names the patch and that version.
+# PANICQR_KEEP_TREE=1 keeps the patched source tree next to the image;
+# PANICQR_KERNEL_OBJECT=FILE uses that encoder object instead of building
+# one.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,6 +53,7 @@ export PANICQR_CACHE="$cache"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 jobs=$(nproc)
 
+config=tiny
 vga=0x318,0x315
 outdir=
 shot=
@@ -47,6 +61,7 @@ kernel=
 append=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--config) config=$2; shift 2 ;;
 	--vga) vga=$2; shift 2 ;;
 	--out) outdir=$2; shift 2 ;;
 	--screenshot) shot=$2; shift 2 ;;
@@ -56,7 +71,12 @@ while [ $# -gt 0 ]; do
 	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
-outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e}"
+outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e/$config}"
+case "$config" in
+tiny) fragments=("$here/config.fragment") ;;
+hardened) fragments=("$here/config.fragment" "$here/hardened.fragment") ;;
+*) echo "e2e.sh: unknown configuration: $config (tiny or hardened)" >&2; exit 2 ;;
+esac
 IFS=, read -r -a modes <<<"$vga"
 
 log() { echo "e2e.sh: $*" >&2; }
@@ -92,36 +112,31 @@ if [ -z "$kernel" ]; then
 	"$repo/scripts/linux-source.sh" >/dev/null
 	tarball="$cache/debian/linux-source-6.12.tar.xz"
 	[ -s "$tarball" ] || die "no $tarball after scripts/linux-source.sh"
-
-	if [ -n "${PANICQR_KERNEL_OBJECT:-}" ]; then
-		object=$PANICQR_KERNEL_OBJECT
-	else
-		log "building the encoder object"
-		object=$("$repo/scripts/build-kernel-object.sh" | tail -n 1) ||
-			die "scripts/build-kernel-object.sh failed"
-	fi
-	[ -s "$object" ] || die "no encoder object ($object)"
-	# What the kernel's link would reject later, said early and clearly.
-	if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
-		die "$object has GOT or non-kernel-model relocations"
-	fi
+	# The Debian package the tarball came from, e.g. 6.12.118-1~deb12u1.
+	debian_version=$(sed -n 's/^linux-source-6\.12_\(.*\)_all\.deb$/linux-source-6.12 \1/p' \
+		"$cache/debian/linux-source-6.12.version" 2>/dev/null)
+	debian_version=${debian_version:-linux-source-6.12 from /usr/src}
 
 	patches=("$here"/patches/*.patch)
 	[ -e "${patches[0]}" ] || die "no patch in $here/patches"
 	glue=("$repo/kernel-glue/panicqr_glue.c" "$repo/kernel-glue/panicqr_glue.h"
 		"$repo/include/panicqr.h")
-	fragment="$here/config.fragment"
+	# What the encoder object is made from, as the working tree has it.
+	mapfile -t sources < <(cd "$repo" && git ls-files core ffi Cargo.toml Cargo.lock \
+		scripts/build-kernel-object.sh scripts/relax-got.py kernel-glue/linux/rustflags.mk)
 
 	# The cache key: everything that goes into the image, and the recipe.
 	key=$(
 		{
-			echo "recipe 1"
+			echo "recipe 3 $config"
 			cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
-			sha256sum "${patches[@]}" "$fragment" "${glue[@]}" "$object" |
-				awk '{ print $1 }'
+			rustc -vV
+			cat "${PANICQR_KERNEL_OBJECT:-/dev/null}"
+			cd "$repo" && sha256sum "${patches[@]}" "${fragments[@]}" "${glue[@]}" \
+				"${sources[@]}" | awk '{ print $1 }'
 		} | sha256sum | cut -c1-16
 	)
-	kdir="$cache/kernel-$key"
+	kdir="$cache/kernel-$config-$key"
 	image="$kdir/bzImage"
 fi
 
@@ -136,32 +151,24 @@ build_kernel() {
 	log "extracting Linux into $src"
 	xz -dc -T"$jobs" "$tarball" | tar -x -C "$kdir"
 	mv "$kdir/linux-source-6.12" "$src"
+	kversion="Linux $(make -C "$src" -s kernelversion) ($debian_version)"
+	log "building $kversion"
+	echo "$kversion" >"$kdir/version"
 
-	# The glue and the shipped object; the patches wire them in.
+	# The glue; the patches wire it in.
 	cp "${glue[@]}" "$src/drivers/gpu/drm/"
-	# One section each for code, constants and data: the kernel's linker
-	# script places .text but not the compiler's .text.<function> sections,
-	# which would land outside the executable range.
-	cat >"$kdir/merge.ld" <<-'EOF'
-	SECTIONS
-	{
-		.text 0 : { *(.text .text.*) }
-		.rodata 0 : { *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*) }
-		.data 0 : { *(.data .data.*) }
-		.bss 0 : { *(.bss .bss.*) }
-		/DISCARD/ : { *(.comment) *(.llvm_addrsig) *(.llvmbc) *(.llvmcmd) }
-	}
-	EOF
-	ld -r -T "$kdir/merge.ld" "$object" -o "$src/drivers/gpu/drm/panicqr.o_shipped"
+	# A stable update that moves a line the series touches shows here:
+	# one line names the patch and the kernel, patch's own words go to a
+	# file.
 	for p in "${patches[@]}"; do
 		log "applying $(basename "$p")"
-		patch -d "$src" -p1 --batch --forward --quiet <"$p" ||
-			die "$(basename "$p") does not apply"
+		patch -d "$src" -p1 --batch --forward <"$p" >"$kdir/patch.log" 2>&1 ||
+			die "$(basename "$p") does not apply to $kversion (rebase it; patch's output: $kdir/patch.log)"
 	done
 
-	log "configuring (tinyconfig + $(basename "$fragment"))"
+	log "configuring $config (tinyconfig + ${fragments[*]##*/})"
 	make -C "$src" -s tinyconfig >/dev/null
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "$fragment" >/dev/null
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "${fragments[@]}" >/dev/null
 	make -C "$src" -s olddefconfig >/dev/null
 	# merge_config drops what Kconfig refuses: check every line took.
 	while IFS= read -r line; do
@@ -171,7 +178,22 @@ build_kernel() {
 			line=${line#\# }
 			! grep -q "^${line%% *}=" "$src/.config" || die "config sets ${line%% *}" ;;
 		esac
-	done <"$fragment"
+	done < <(cat "${fragments[@]}")
+
+	# The encoder, built as this configuration builds the kernel's own Rust.
+	if [ -n "${PANICQR_KERNEL_OBJECT:-}" ]; then
+		object=$PANICQR_KERNEL_OBJECT
+	else
+		log "building the encoder object for this configuration"
+		object=$("$repo/scripts/build-kernel-object.sh" --kernel-tree "$src" | tail -n 1) ||
+			die "scripts/build-kernel-object.sh --kernel-tree failed"
+	fi
+	[ -s "$object" ] || die "no encoder object ($object)"
+	# What the kernel's link would reject later, said early and clearly.
+	if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
+		die "$object has GOT or non-kernel-model relocations"
+	fi
+	cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
 
 	log "make -j$jobs bzImage (a few minutes)"
 	local t0=$(date +%s)
@@ -180,6 +202,10 @@ build_kernel() {
 		die "kernel build failed (log: $kdir/build.log)"
 	fi
 	log "kernel built in $(($(date +%s) - t0)) s"
+	# objtool checks all of vmlinux.o where IBT or LTO delay it to the
+	# link: none of its warnings may name panicqr's code.
+	python3 "$here/objtool-check.py" "$kdir/build.log" "$object" ||
+		die "objtool warns about panicqr's code (log: $kdir/build.log)"
 	cp "$src/.config" "$kdir/config"
 	cp "$src/arch/x86/boot/bzImage" "$image.part"
 	if [ "${PANICQR_KEEP_TREE:-0}" != 1 ]; then
@@ -192,11 +218,11 @@ if [ -n "$kernel" ]; then
 	image=$kernel
 	log "using $image"
 elif [ -s "$image" ]; then
-	log "cached kernel $image"
+	log "cached kernel $image: $(cat "$kdir/version" 2>/dev/null)"
 else
 	build_kernel
-	# Keep the cache small: the two newest images only.
-	ls -1dt "$cache"/kernel-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
+	# Keep the cache small: the two newest images of each configuration.
+	ls -1dt "$cache"/kernel-"$config"-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
 fi
 
 # One boot, screenshot and decode for the VESA mode $1; exits non-zero on
@@ -284,9 +310,11 @@ if grep -q 'panicqr: ' "$serial"; then
 	grep 'panicqr: ' "$serial" | tr -d '\r' | sed 's/^/e2e.sh: kernel: /' >&2
 fi
 
+# The test profile's build (optimised dependencies), which step cargo_test
+# has already made: no second profile of every dependency.
 log "building examples/decode"
-cargo build --quiet --release --manifest-path "$repo/Cargo.toml" -p panicqr-tools --example decode
-decode="$CARGO_TARGET_DIR/release/examples/decode"
+cargo build --quiet --manifest-path "$repo/Cargo.toml" -p panicqr-tools --example decode
+decode="$CARGO_TARGET_DIR/debug/examples/decode"
 
 # zbarimg reads the QR code; its text is the URL, which our decoder
 # decompresses. --raw prints the decoded text only; byte segments are
@@ -355,7 +383,12 @@ log "PASS vga=$vga screen=$size marker=$marker (files: $out)"
 passed=0
 failed=0
 for vga in "${modes[@]}"; do
-	if (run_mode "$vga"); then
+	# Not in an `if`: errexit must hold inside run_mode.
+	set +e
+	(set -e; run_mode "$vga")
+	status=$?
+	set -e
+	if [ "$status" = 0 ]; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
