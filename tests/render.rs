@@ -272,3 +272,18 @@ fn the_drawable_paints_what_the_painter_paints() {
         assert_eq!(drawn.rgb(c.x - 1, c.y), painted.rgb(c.x - 1, c.y));
     }
 }
+
+/// The README's first command, `cargo run --release --example render`,
+/// draws `docs/panic-screen.png`: what it would write today must be that
+/// file, byte for byte. (Checked here rather than by running the example,
+/// which would build a second, release profile of every dependency.)
+#[test]
+fn the_readme_picture_is_what_render_draws() {
+    let rendered = render(SAMPLE_KMSG, &Config::default()).unwrap();
+    let committed = include_bytes!("../docs/panic-screen.png");
+    assert!(
+        rendered.framebuffer.to_png() == committed,
+        "docs/panic-screen.png is stale: redraw it with \
+         `cargo run --release --example render -- --out docs/panic-screen.png`"
+    );
+}
