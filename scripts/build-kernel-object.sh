@@ -13,8 +13,9 @@
 #   drm_panic_qr_* and panicqr_* exports made local, no jump tables (objtool
 #   and IBT want none) and no GOT references;
 # - no reference to, or definition of, any panic machinery
-#   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
-#   free: the check fails the build otherwise.
+#   (core::panicking, panic_bounds_check, panic handlers, the unwinding
+#   personality the host library defines), and no malloc or free: the check
+#   fails the build otherwise.
 #
 # With `--kernel-tree DIR`, a configured x86_64 Linux tree, the object is
 # built as that kernel builds its own Rust: with the target specification
@@ -131,7 +132,7 @@ if [ "$globals" != "$(cat "$out/exports.txt")" ]; then
 	fail=1
 fi
 # No panic machinery, defined or referenced, and no allocator.
-if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_fmt|rust_begin_unwind|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
+if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_fmt|rust_begin_unwind|eh_personality|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
 	echo "build-kernel-object: the object references panic machinery or an allocator" >&2
 	fail=1
 fi

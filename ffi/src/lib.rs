@@ -12,8 +12,8 @@
 //!
 //! All unsafe code of the project lives in this crate, behind the checked
 //! conversions of the `checked` module. Nothing here allocates, and nothing
-//! panics: the static library references no panic machinery at all, which
-//! CI checks with `nm`.
+//! panics: the kernel object built from this crate references no panic
+//! machinery at all, which CI checks (`scripts/build-kernel-object.sh`).
 #![no_std]
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -978,13 +978,59 @@ pub extern "C" fn drm_panic_qr_max_data_size(version: u8, url_len: usize) -> usi
     }
 }
 
+/*---- Linking without the standard library ----*/
+
 #[cfg(all(not(feature = "std"), not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    // No path in this library panics: CI checks that the release static
-    // library references no panic machinery. Should one ever be linked,
-    // stopping here is all a panic handler can do.
+    // No path in this library panics: CI checks that the kernel object
+    // references no panic machinery. Should one ever be linked, stopping
+    // here is all a panic handler can do.
     loop {}
+}
+
+// Built without `std` for Linux, this library still calls `memcpy` and
+// `memset`, which the C library provides: the shared library names libc as
+// needed, and `native-static-libs` (the pkg-config file's `Libs.private`)
+// lists `-lc`.
+#[cfg(all(target_os = "linux", not(feature = "std"), not(test)))]
+#[link(name = "c")]
+extern "C" {}
+
+// The precompiled `core` is built to unwind, so its few functions with
+// landing pads (the formatting behind a panic message) point their unwind
+// tables at `rust_eh_personality`, which only `std` defines. Linked into a
+// C program without `--gc-sections`, or loaded with `dlopen`, the library
+// would fail on that undefined symbol. It is defined here, weak and hidden,
+// as an alias of `no_unwinding`: weak, so that a program that also links a
+// Rust library with `std` gets that library's personality and no duplicate
+// definition; hidden, so that the shared library does not export it. It sits
+// in the crate's root module, which holds every export, so that the archive
+// member that defines it is linked whenever the library is used. The kernel
+// object (`target_os = "none"`, whose `core` does not unwind) has none.
+#[cfg(all(target_os = "linux", not(feature = "std"), not(test)))]
+core::arch::global_asm!(
+    ".weak rust_eh_personality",
+    ".hidden rust_eh_personality",
+    ".set rust_eh_personality, {personality}",
+    personality = sym no_unwinding,
+);
+
+/// The personality routine behind `rust_eh_personality`. Nothing calls it:
+/// with `panic = "abort"` nothing in this library unwinds, and it calls no
+/// code that could unwind through it. Should an unwinder reach it anyway, it
+/// answers `_URC_FATAL_PHASE1_ERROR` (3 in the Itanium C++ ABI), which stops
+/// the unwinding and makes the raise fail, rather than run the landing pads
+/// of a library built not to unwind.
+#[cfg(all(target_os = "linux", not(feature = "std"), not(test)))]
+extern "C" fn no_unwinding(
+    _version: core::ffi::c_int,
+    _actions: core::ffi::c_int,
+    _exception_class: u64,
+    _exception: *mut core::ffi::c_void,
+    _context: *mut core::ffi::c_void,
+) -> core::ffi::c_int {
+    3
 }
 
 #[cfg(test)]
