@@ -370,8 +370,9 @@ enum panicqr_status panicqr_paint_row(const uint8_t *image,
 // the data follows packed as digits (each 7 little-endian bytes become 17
 // digits). ECC L, mask 0, the smallest version that fits.
 //
-// Returns the width of the code, or 0 when the data does not fit or
-// `data_size < 4071`, `tmp_size < 3706` or `data_len > data_size`. On
+// Returns the width of the code, or 0 when the data does not fit,
+// `data_size < 4071`, `tmp_size < 3706`, `data_len > data_size`, or `url`
+// (with its NUL), `data` and `tmp` overlap one another. On
 // success `data` holds the image, `ceil(width / 8)` bytes a row, a set bit
 // a **light** module, and zeros up to `data_size`; `tmp` holds the
 // codewords. On failure both buffers are untouched.
@@ -380,7 +381,9 @@ enum panicqr_status panicqr_paint_row(const uint8_t *image,
 //
 // - `url` is NULL or points to a NUL-terminated string.
 // - `data` points to `data_size` readable and writable bytes.
-// - `tmp` points to `tmp_size` writable bytes that do not overlap `data`.
+// - `tmp` points to `tmp_size` writable bytes.
+//
+// Overlap between the three is refused, not undefined.
 uint8_t drm_panic_qr_generate(const char *url,
                               uint8_t *data,
                               size_t data_len,

@@ -71,6 +71,16 @@ impl MaybeBytes {
         }
     }
 
+    /// An input read from a NUL-terminated string: the bytes [`c_string`]
+    /// returned and the NUL after them.
+    pub(crate) fn c_string(text: &[u8]) -> MaybeBytes {
+        MaybeBytes {
+            start: text.as_ptr() as usize,
+            len: text.len().saturating_add(1),
+            writable: false,
+        }
+    }
+
     /// An output, which nothing may overlap. NULL is left to other checks.
     pub(crate) fn raw(data: *const u8, len: usize) -> MaybeBytes {
         MaybeBytes {

@@ -856,8 +856,9 @@ const DRM_TMP_SIZE: usize = 3706;
 /// the data follows packed as digits (each 7 little-endian bytes become 17
 /// digits). ECC L, mask 0, the smallest version that fits.
 ///
-/// Returns the width of the code, or 0 when the data does not fit or
-/// `data_size < 4071`, `tmp_size < 3706` or `data_len > data_size`. On
+/// Returns the width of the code, or 0 when the data does not fit,
+/// `data_size < 4071`, `tmp_size < 3706`, `data_len > data_size`, or `url`
+/// (with its NUL), `data` and `tmp` overlap one another. On
 /// success `data` holds the image, `ceil(width / 8)` bytes a row, a set bit
 /// a **light** module, and zeros up to `data_size`; `tmp` holds the
 /// codewords. On failure both buffers are untouched.
@@ -866,7 +867,9 @@ const DRM_TMP_SIZE: usize = 3706;
 ///
 /// - `url` is NULL or points to a NUL-terminated string.
 /// - `data` points to `data_size` readable and writable bytes.
-/// - `tmp` points to `tmp_size` writable bytes that do not overlap `data`.
+/// - `tmp` points to `tmp_size` writable bytes.
+///
+/// Overlap between the three is refused, not undefined.
 #[no_mangle]
 pub unsafe extern "C" fn drm_panic_qr_generate(
     url: *const c_char,
@@ -904,12 +907,14 @@ pub unsafe extern "C" fn drm_panic_qr_generate(
         polarity: Polarity::LightIsSet,
     };
     // SAFETY: the caller guarantees `data` and `tmp` valid for their sizes;
-    // the checked helpers reject NULL, oversized lengths and overlap. The
-    // shared view of `data` ends before the mutable one is made.
+    // the checked helpers reject NULL, oversized lengths and overlap between
+    // `data`, `tmp` and the URL with its NUL. The shared view of `data` ends
+    // before the mutable one is made, and the URL is not read after that.
     unsafe {
         if disjoint(&[
             MaybeBytes::raw(data, data_size),
             MaybeBytes::raw(tmp, tmp_size),
+            url.map_or(MaybeBytes::raw(core::ptr::null(), 0), MaybeBytes::c_string),
         ])
         .is_err()
         {

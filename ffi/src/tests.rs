@@ -248,6 +248,59 @@ fn drm_generate_refuses_like_linux() {
 }
 
 #[test]
+fn drm_generate_refuses_a_url_that_overlaps_its_buffers() {
+    // One allocation holds `tmp` at offset 8 and URLs around it.
+    let tmp_end = 8 + V40_SCRATCH;
+    let mut buf = vec![9u8; tmp_end + 16];
+    buf[3..9].copy_from_slice(b"https\0"); // Its NUL is tmp[0].
+    buf[tmp_end - 3..tmp_end + 3].copy_from_slice(b"https\0"); // It starts in tmp.
+    buf[tmp_end + 8..tmp_end + 14].copy_from_slice(b"https\0"); // It follows tmp.
+    let mut data = vec![7u8; V40_IMAGE];
+    data[..5].copy_from_slice(b"hello");
+    let generate = |buf: &mut [u8], data: &mut [u8], url: usize| {
+        // SAFETY: `tmp` and the URL lie within `buf`, the URL NUL-terminated
+        // there; `data` is valid for its size.
+        unsafe {
+            let base = buf.as_mut_ptr();
+            drm_panic_qr_generate(
+                base.add(url).cast(),
+                data.as_mut_ptr(),
+                5,
+                V40_IMAGE,
+                base.add(8),
+                V40_SCRATCH,
+            )
+        }
+    };
+    let (buf_before, data_before) = (buf.clone(), data.clone());
+    assert_eq!(generate(&mut buf, &mut data, 3), 0, "its NUL in tmp");
+    assert_eq!(generate(&mut buf, &mut data, tmp_end - 3), 0, "starts in tmp");
+    assert!(buf == buf_before && data == data_before, "nothing written");
+    assert_eq!(generate(&mut buf, &mut data, tmp_end + 8), 21, "after tmp");
+
+    // A URL inside `data`, past the input bytes.
+    let mut data = data_before;
+    data[100..106].copy_from_slice(b"https\0");
+    let mut tmp = vec![9u8; V40_SCRATCH];
+    let before = data.clone();
+    // SAFETY: the URL is NUL-terminated within `data`, which is valid for
+    // its size, as `tmp` is for its own.
+    let width = unsafe {
+        let d = data.as_mut_ptr();
+        drm_panic_qr_generate(
+            d.add(100).cast(),
+            d,
+            5,
+            V40_IMAGE,
+            tmp.as_mut_ptr(),
+            V40_SCRATCH,
+        )
+    };
+    assert_eq!(width, 0, "URL in data");
+    assert!(data == before && tmp.iter().all(|&b| b == 9));
+}
+
+#[test]
 fn drm_generate_with_url_packs_digits() {
     let url = b"https://panic.example/r?a=x86_64&v=6.12&z=\0";
     let mut data = vec![0u8; 4071];

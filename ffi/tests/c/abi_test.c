@@ -323,6 +323,48 @@ static void test_drm_drop_in(void)
 	guarded_free(&tmp);
 }
 
+/* A URL that overlaps `data` or `tmp`, its NUL included, is refused. */
+static void test_drm_url_overlap(void)
+{
+	struct guarded data = guarded_new(4071);
+	struct guarded tmp = guarded_new(3706);
+	uint8_t width;
+
+	/* In the guard bytes right after `tmp`: outside it, accepted. */
+	memcpy(tmp.data + 3706, "u", 2);
+	memcpy(data.data, "hello", 5);
+	width = drm_panic_qr_generate((const char *)tmp.data + 3706, data.data, 5, 4071, tmp.data,
+				      3706);
+	CHECK(width == 21, "URL after tmp: width %u", width);
+	memset(tmp.data + 3706, FILL, 2);
+
+	memset(data.data, FILL, 4071);
+	memset(tmp.data, FILL, 3706);
+	memcpy(data.data, "hello", 5);
+	memcpy(data.data + 100, "u", 2);
+	width = drm_panic_qr_generate((const char *)data.data + 100, data.data, 5, 4071, tmp.data,
+				      3706);
+	CHECK(width == 0, "URL in data");
+	CHECK(untouched(&tmp) && data.data[5] == FILL && data.data[102] == FILL, "URL in data: "
+	      "nothing written");
+	memset(data.data + 100, FILL, 2);
+
+	memcpy(tmp.data + 3705, "", 1);
+	width = drm_panic_qr_generate((const char *)tmp.data + 3705, data.data, 5, 4071, tmp.data,
+				      3706);
+	CHECK(width == 0, "empty URL whose NUL is tmp's last byte");
+	/* The URL's NUL is the first byte of `tmp`. */
+	tmp.data[-2] = 'u';
+	tmp.data[-1] = 'r';
+	tmp.data[0] = 0;
+	width = drm_panic_qr_generate((const char *)tmp.data - 2, data.data, 5, 4071, tmp.data, 3706);
+	CHECK(width == 0, "URL's NUL in tmp");
+	CHECK(data.data[5] == FILL && tmp.data[1] == FILL && tmp.data[3704] == FILL,
+	      "URL in tmp: nothing written");
+	guarded_free(&data);
+	guarded_free(&tmp);
+}
+
 int main(void)
 {
 	test_every_version_and_level();
@@ -331,6 +373,7 @@ int main(void)
 	test_layout_photo_limit();
 	test_options_out_of_range();
 	test_drm_drop_in();
+	test_drm_url_overlap();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
