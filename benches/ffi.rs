@@ -107,7 +107,7 @@ fn main() {
             min_version: 40,
             max_version: 40,
             ecc: 0,
-            boost_ecc: false,
+            boost_ecc: 0,
             mask,
         };
         time(iterations, || {

@@ -44,8 +44,9 @@ struct panicqr_options {
   uint8_t max_version;
   // The least error correction: 0 = L, 1 = M, 2 = Q, 3 = H.
   uint8_t ecc;
-  // Raise the level while the data still fits the same version.
-  bool boost_ecc;
+  // Nonzero: raise the level while the data still fits the same version.
+  // A byte rather than a `bool`, so that no value C passes is invalid.
+  uint8_t boost_ecc;
   // A mask 0 to 7, or -1 to choose by the ISO/IEC 18004 penalty rules.
   int8_t mask;
 };
@@ -77,9 +78,10 @@ struct panicqr_kmsg_request {
   const uint8_t *release;
   // Bytes of `release`.
   size_t release_len;
-  // Allow the preset kmsg dictionary (URL parameter `d=2`) when it
-  // carries more of the log.
-  bool dictionary;
+  // Nonzero: allow the preset kmsg dictionary (URL parameter `d=2`) when
+  // it carries more of the log. A byte rather than a `bool`, so that no
+  // value C passes is invalid.
+  uint8_t dictionary;
 };
 
 // What [`panicqr_encode_kmsg`] put in the code: written on success only.

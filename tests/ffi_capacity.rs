@@ -15,7 +15,7 @@ fn encode(url: &[u8], data: &[u8], version: u8, ecc: u8) -> (panicqr_status, pan
         min_version: version,
         max_version: version,
         ecc,
-        boost_ecc: false,
+        boost_ecc: 0,
         mask: 0,
     };
     let mut scratch = vec![0u8; 3706];

@@ -103,8 +103,9 @@ pub struct panicqr_options {
     pub max_version: u8,
     /// The least error correction: 0 = L, 1 = M, 2 = Q, 3 = H.
     pub ecc: u8,
-    /// Raise the level while the data still fits the same version.
-    pub boost_ecc: bool,
+    /// Nonzero: raise the level while the data still fits the same version.
+    /// A byte rather than a `bool`, so that no value C passes is invalid.
+    pub boost_ecc: u8,
     /// A mask 0 to 7, or -1 to choose by the ISO/IEC 18004 penalty rules.
     pub mask: i8,
 }
@@ -158,7 +159,7 @@ fn options_from(options: Option<panicqr_options>) -> Result<Options, panicqr_sta
         min_version,
         max_version,
         ecc,
-        boost_ecc: c.boost_ecc,
+        boost_ecc: c.boost_ecc != 0,
         mask,
         polarity: Polarity::DarkIsSet,
     })
@@ -409,9 +410,10 @@ pub struct panicqr_kmsg_request {
     pub release: *const u8,
     /// Bytes of `release`.
     pub release_len: usize,
-    /// Allow the preset kmsg dictionary (URL parameter `d=2`) when it
-    /// carries more of the log.
-    pub dictionary: bool,
+    /// Nonzero: allow the preset kmsg dictionary (URL parameter `d=2`) when
+    /// it carries more of the log. A byte rather than a `bool`, so that no
+    /// value C passes is invalid.
+    pub dictionary: u8,
 }
 
 /// What [`panicqr_encode_kmsg`] put in the code: written on success only.
@@ -506,7 +508,7 @@ pub unsafe extern "C" fn panicqr_encode_kmsg(
                     },
                     arch,
                     release,
-                    dictionary: c_request.dictionary,
+                    dictionary: c_request.dictionary != 0,
                     options,
                 },
                 options,

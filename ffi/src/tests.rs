@@ -14,7 +14,7 @@ fn options(min: u8, max: u8, ecc: u8, mask: i8) -> panicqr_options {
         min_version: min,
         max_version: max,
         ecc,
-        boost_ecc: false,
+        boost_ecc: 0,
         mask,
     }
 }
@@ -156,6 +156,26 @@ fn null_for_each_pointer() {
 }
 
 #[test]
+fn boost_ecc_is_a_byte_any_nonzero_is_true() {
+    // The field keeps the offset and size of the `bool` it replaced.
+    assert_eq!(core::mem::size_of::<panicqr_options>(), 5);
+    for (flag, ecc) in [(0u8, 0u8), (1, 3), (2, 3), (0x80, 3), (0xff, 3)] {
+        let opts = panicqr_options {
+            boost_ecc: flag,
+            ..options(1, 40, 0, -1)
+        };
+        let (status, code, _) =
+            encode_binary_guarded(b"panic", Some(&opts), V40_SCRATCH, V40_IMAGE);
+        // 5 bytes in version 1: boosting raises L to H.
+        assert_eq!(
+            (status, code.ecc),
+            (PANICQR_OK, ecc),
+            "boost_ecc = {flag:#x}"
+        );
+    }
+}
+
+#[test]
 fn overlapping_buffers_are_refused() {
     let mut both = vec![0u8; V40_SCRATCH + V40_IMAGE];
     let mut code = panicqr_code::default();
@@ -274,7 +294,11 @@ fn drm_generate_refuses_a_url_that_overlaps_its_buffers() {
     };
     let (buf_before, data_before) = (buf.clone(), data.clone());
     assert_eq!(generate(&mut buf, &mut data, 3), 0, "its NUL in tmp");
-    assert_eq!(generate(&mut buf, &mut data, tmp_end - 3), 0, "starts in tmp");
+    assert_eq!(
+        generate(&mut buf, &mut data, tmp_end - 3),
+        0,
+        "starts in tmp"
+    );
     assert!(buf == buf_before && data == data_before, "nothing written");
     assert_eq!(generate(&mut buf, &mut data, tmp_end + 8), 21, "after tmp");
 
@@ -421,6 +445,76 @@ fn photo_limit_through_the_abi() {
     assert_eq!(plan(Some(&policy)), (40, 5));
 }
 
+/// Encodes `kmsg` behind a short URL in at most version 5, with the
+/// request's `dictionary` byte, and returns the status and report.
+fn kmsg_with_dictionary_byte(kmsg: &[u8], dictionary: u8) -> (panicqr_status, panicqr_kmsg_report) {
+    let url = b"https://p.example/r";
+    let request = panicqr_kmsg_request {
+        base_url: url.as_ptr(),
+        base_url_len: url.len(),
+        arch: b"x86_64".as_ptr(),
+        arch_len: 6,
+        release: b"6.12.0".as_ptr(),
+        release_len: 6,
+        dictionary,
+    };
+    let opts = options(1, 5, 0, 0);
+    let mut workspace = vec![0u8; panicqr_kmsg_workspace_len()];
+    let mut scratch = vec![0u8; V40_SCRATCH];
+    let mut image = vec![0u8; V40_IMAGE];
+    let mut code = panicqr_code::default();
+    let mut report = panicqr_kmsg_report::default();
+    // SAFETY: all pointers are valid for the lengths passed.
+    let status = unsafe {
+        panicqr_encode_kmsg(
+            kmsg.as_ptr(),
+            kmsg.len(),
+            &request,
+            &opts,
+            workspace.as_mut_ptr(),
+            workspace.len(),
+            scratch.as_mut_ptr(),
+            scratch.len(),
+            image.as_mut_ptr(),
+            image.len(),
+            &mut code,
+            &mut report,
+        )
+    };
+    (status, report)
+}
+
+#[test]
+// Ten trial compressions with the dictionary, minutes under Miri (see
+// `kmsg_through_the_abi`); the request is read as in that test.
+#[cfg_attr(miri, ignore)]
+fn kmsg_dictionary_is_a_byte_any_nonzero_is_true() {
+    assert_eq!(
+        core::mem::size_of::<panicqr_kmsg_request>(),
+        7 * core::mem::size_of::<usize>()
+    );
+    let kmsg = b"[    1.000000] Oops: 0000 [#1] PREEMPT SMP NOPTI\n\
+[    1.000001] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.12.0 #1\n\
+[    1.000002] RIP: 0010:panic+0x10/0x20\n\
+[    1.000003] Call Trace:\n\
+[    1.000004]  <TASK>\n\
+[    1.000005] Kernel panic - not syncing: Fatal exception\n";
+    let (status, plain) = kmsg_with_dictionary_byte(kmsg, 0);
+    assert_eq!((status, plain.dictionary), (PANICQR_OK, false));
+    for flag in [1u8, 2, 0x80, 0xff] {
+        let (status, report) = kmsg_with_dictionary_byte(kmsg, flag);
+        assert_eq!(status, PANICQR_OK);
+        // The dictionary carries more of this log, so it is used.
+        assert!(report.dictionary, "dictionary = {flag:#x}");
+        assert!(
+            report.tail_start < plain.tail_start,
+            "{} {}",
+            report.tail_start,
+            plain.tail_start
+        );
+    }
+}
+
 #[test]
 fn kmsg_through_the_abi() {
     let kmsg = b"[    1.000000] Oops: 0000 [#1] SMP\n[    1.000001] Kernel panic - not syncing: Fatal exception\n";
@@ -434,7 +528,7 @@ fn kmsg_through_the_abi() {
         release_len: 6,
         // Under Miri, no dictionary: its 4 KB preload, hashed for each
         // trial compression, takes two minutes there and is safe code.
-        dictionary: !cfg!(miri),
+        dictionary: u8::from(!cfg!(miri)),
     };
     let mut workspace = vec![0u8; panicqr_kmsg_workspace_len()];
     let mut scratch = vec![0u8; V40_SCRATCH];

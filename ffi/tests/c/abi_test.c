@@ -292,6 +292,55 @@ static void test_options_out_of_range(void)
 	CHECK(strcmp(panicqr_status_str(99), "unknown status") == 0, "unknown status");
 }
 
+/*
+ * The flags are bytes, any nonzero value true: a stray byte (here written
+ * through memset, as a caller in another language might leave one) is
+ * never undefined.
+ */
+static void test_flag_bytes(void)
+{
+	static uint8_t scratch[3706], image[4071], workspace[65536];
+	static const uint8_t flags[] = { 1, 2, 0x80, 0xff };
+	static const char kmsg[] =
+		"[    1.000000] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+		"[    1.000001] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.12.0 #1\n"
+		"[    1.000002] RIP: 0010:panic+0x10/0x20\n"
+		"[    1.000003] Call Trace:\n"
+		"[    1.000004]  <TASK>\n"
+		"[    1.000005] Kernel panic - not syncing: Fatal exception\n";
+	struct panicqr_kmsg_request request = { (const uint8_t *)"https://p.example/r", 19,
+						 (const uint8_t *)"x86_64", 6,
+						 (const uint8_t *)"6.12.0", 6, 0 };
+	struct panicqr_options o;
+	struct panicqr_code code;
+	struct panicqr_kmsg_report plain, report;
+
+	memset(&o, 0, sizeof(o));
+	o.min_version = 1;
+	o.max_version = 40;
+	o.mask = -1;
+	CHECK(panicqr_encode_binary((const uint8_t *)"panic", 5, &o, scratch, 3706, image, 4071,
+				    &code) == PANICQR_OK && code.ecc == 0, "boost_ecc 0");
+	o.max_version = 5;
+	CHECK(panicqr_encode_kmsg((const uint8_t *)kmsg, strlen(kmsg), &request, &o, workspace,
+				  sizeof(workspace), scratch, 3706, image, 4071, &code,
+				  &plain) == PANICQR_OK && !plain.dictionary, "dictionary 0");
+	for (size_t i = 0; i < sizeof(flags); i++) {
+		memset(&o.boost_ecc, flags[i], 1);
+		o.max_version = 40;
+		CHECK(panicqr_encode_binary((const uint8_t *)"panic", 5, &o, scratch, 3706, image,
+					    4071, &code) == PANICQR_OK && code.ecc == 3,
+		      "boost_ecc %#x", flags[i]);
+		memset(&o.boost_ecc, 0, 1);
+		o.max_version = 5;
+		memset(&request.dictionary, flags[i], 1);
+		CHECK(panicqr_encode_kmsg((const uint8_t *)kmsg, strlen(kmsg), &request, &o,
+					  workspace, sizeof(workspace), scratch, 3706, image, 4071,
+					  &code, &report) == PANICQR_OK && report.dictionary &&
+		      report.tail_start < plain.tail_start, "dictionary %#x", flags[i]);
+	}
+}
+
 static void test_drm_drop_in(void)
 {
 	struct guarded data = guarded_new(4071);
@@ -372,6 +421,7 @@ int main(void)
 	test_short_buffers();
 	test_layout_photo_limit();
 	test_options_out_of_range();
+	test_flag_bytes();
 	test_drm_drop_in();
 	test_drm_url_overlap();
 	printf("%d passed, %d failed\n", passed, failed);

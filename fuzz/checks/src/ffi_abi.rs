@@ -215,7 +215,8 @@ fn read_options(input: &mut Input<'_>) -> Option<panicqr_options> {
         min_version: raw_version(input.u8()),
         max_version: raw_version(input.u8()),
         ecc: input.u8() % 5,
-        boost_ecc: input.bool(),
+        // Any byte: nonzero is true.
+        boost_ecc: input.u8(),
         mask: (input.u8() % 11) as i8 - 2,
     })
 }
@@ -235,7 +236,7 @@ fn options_of(c: Option<panicqr_options>) -> Option<Options> {
         min_version,
         max_version,
         ecc: Ecc::from_ordinal(c.ecc)?,
-        boost_ecc: c.boost_ecc,
+        boost_ecc: c.boost_ecc != 0,
         mask,
         polarity: Polarity::DarkIsSet,
     })
@@ -396,7 +397,8 @@ fn check_kmsg(input: &mut Input<'_>) {
     let base_url = In::read(input, 80);
     let arch = In::read(input, 12);
     let release = In::read(input, 24);
-    let dictionary = input.bool();
+    // Any byte: nonzero allows the dictionary.
+    let dictionary = input.u8();
     let request_null = input.u8().is_multiple_of(16);
     let options = read_options(input);
     let max = options
@@ -468,7 +470,7 @@ fn check_kmsg(input: &mut Input<'_>) {
         base_url: (!base_url.slice().is_empty()).then_some(base_url.slice()),
         arch: arch.slice(),
         release: release.slice(),
-        dictionary,
+        dictionary: dictionary != 0,
         options: rust_options.unwrap_or_default(),
     };
     let mut rust_workspace = vec![0u8; workspace.len()];
