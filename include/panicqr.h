@@ -344,7 +344,12 @@ size_t panicqr_bytes_per_pixel(uint32_t fourcc);
 // and paints as many whole pixels as `out` holds, up to the end of the row,
 // writing their count to `*pixels`. Bytes of `out` past them are untouched.
 // `image` is the code a `panicqr_encode_*` call wrote (a set bit is dark),
-// and `geometry` a layout of it.
+// and `geometry` a layout of it, as [`panicqr_layout_place`] writes it.
+//
+// Returns `PANICQR_ERR_INVALID_ARGUMENT`, and writes nothing, when
+// `geometry` does not match the code: `width_modules` is not the code's
+// width, `scale` is 0, or `canvas` is not the square of
+// `(width_modules + 2 * quiet_zone) * scale` pixels the painter fills.
 //
 // # Safety
 //

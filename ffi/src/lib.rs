@@ -780,7 +780,12 @@ pub extern "C" fn panicqr_bytes_per_pixel(fourcc: u32) -> usize {
 /// and paints as many whole pixels as `out` holds, up to the end of the row,
 /// writing their count to `*pixels`. Bytes of `out` past them are untouched.
 /// `image` is the code a `panicqr_encode_*` call wrote (a set bit is dark),
-/// and `geometry` a layout of it.
+/// and `geometry` a layout of it, as [`panicqr_layout_place`] writes it.
+///
+/// Returns `PANICQR_ERR_INVALID_ARGUMENT`, and writes nothing, when
+/// `geometry` does not match the code: `width_modules` is not the code's
+/// width, `scale` is 0, or `canvas` is not the square of
+/// `(width_modules + 2 * quiet_zone) * scale` pixels the painter fills.
 ///
 /// # Safety
 ///
@@ -818,8 +823,15 @@ pub unsafe extern "C" fn panicqr_paint_row(
         }
         let format = PixelFormat::from_fourcc(fourcc).ok_or(PANICQR_ERR_INVALID_ARGUMENT)?;
         let qr = code_from(&c_code, image)?;
+        // The painter computes the canvas side from the scale; the caller
+        // places and clips the rows by `canvas`. Both must agree.
+        let geometry = Geometry::from(geometry);
+        let side = geometry.canvas_pixels();
+        if u64::from(geometry.canvas.width) != side || u64::from(geometry.canvas.height) != side {
+            return Err(PANICQR_ERR_INVALID_ARGUMENT);
+        }
         let palette = Palette::new(format, foreground, background);
-        let painted = paint::paint_row(&qr, &geometry.into(), &palette, y, x, out)?;
+        let painted = paint::paint_row(&qr, &geometry, &palette, y, x, out)?;
         // SAFETY: not NULL, and the caller guarantees it writable.
         unsafe { write_struct(pixels, painted) };
         Ok(())

@@ -409,6 +409,62 @@ fn layout_and_paint_through_the_abi() {
 }
 
 #[test]
+fn paint_row_refuses_a_canvas_that_does_not_match() {
+    let screen = panicqr_screen {
+        width: 320,
+        height: 240,
+        ..Default::default()
+    };
+    let (status, code, image) = encode_binary_guarded(b"row", None, V40_SCRATCH, V40_IMAGE);
+    assert_eq!(status, PANICQR_OK);
+    let mut good = panicqr_geometry::default();
+    // SAFETY: all pointers are valid.
+    let status =
+        unsafe { panicqr_layout_place(&screen, ptr::null(), u32::from(code.width), &mut good) };
+    assert_eq!(status, PANICQR_OK);
+    let side = (good.width_modules + 2 * good.quiet_zone) * good.scale;
+    assert_eq!((good.canvas.width, good.canvas.height), (side, side));
+    let paint = |geometry: &panicqr_geometry| {
+        let mut out = vec![0x5au8; 4 * side as usize + 8];
+        let mut pixels = 0xeeusize;
+        // SAFETY: all pointers are valid for the lengths passed.
+        let status = unsafe {
+            panicqr_paint_row(
+                image.as_ptr(),
+                image.len(),
+                &code,
+                geometry,
+                u32::from_le_bytes(*b"XR24"),
+                0x00ff_ffff,
+                0,
+                0,
+                0,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut pixels,
+            )
+        };
+        (status, pixels, out.iter().all(|&b| b == 0x5a))
+    };
+    assert_eq!(paint(&good), (PANICQR_OK, side as usize, false));
+    let mut bad = good;
+    for (width, height) in [(side + 1, side), (side - 1, side), (side, side + 1), (0, 0)] {
+        bad.canvas.width = width;
+        bad.canvas.height = height;
+        assert_eq!(
+            paint(&bad),
+            (PANICQR_ERR_INVALID_ARGUMENT, 0xee, true),
+            "canvas {width}x{height}, side {side}"
+        );
+    }
+    // A canvas placed elsewhere on the screen is still the same square.
+    bad = good;
+    bad.canvas.x += 7;
+    bad.canvas.y += 3;
+    assert_eq!(paint(&bad), (PANICQR_OK, side as usize, false));
+}
+
+#[test]
 fn photo_limit_through_the_abi() {
     let screen = panicqr_screen {
         width: 1920,

@@ -209,6 +209,40 @@ static void test_null_pointers(void)
 				out, sizeof(out), NULL) == PANICQR_ERR_NULL_POINTER, "paint pixels");
 }
 
+/* A geometry whose canvas is not the square its scale gives is refused. */
+static void test_paint_canvas_mismatch(void)
+{
+	static uint8_t scratch[3706], image[4071];
+	struct panicqr_screen screen = { 320, 240, 0, 0, 0, 0 };
+	struct panicqr_geometry good, bad;
+	struct panicqr_code code;
+	struct guarded out = guarded_new(4 * 320);
+	uint32_t side;
+	size_t pixels;
+
+	CHECK(panicqr_encode_binary((const uint8_t *)"row", 3, NULL, scratch, 3706, image, 4071,
+				    &code) == PANICQR_OK, "encode");
+	CHECK(panicqr_layout_place(&screen, NULL, code.width, &good) == PANICQR_OK, "place");
+	side = (good.width_modules + 2 * good.quiet_zone) * good.scale;
+	CHECK(good.canvas.width == side && good.canvas.height == side, "canvas %ux%u, side %u",
+	      good.canvas.width, good.canvas.height, side);
+	for (int i = 0; i < 4; i++) {
+		bad = good;
+		bad.canvas.width += (i == 0) - (i == 1);
+		bad.canvas.height += (i == 2) - (i == 3);
+		pixels = 0xee;
+		CHECK(panicqr_paint_row(image, 4071, &code, &bad, 0x34325258, 0xffffff, 0, 0, 0,
+					out.data, out.len, &pixels) ==
+		      PANICQR_ERR_INVALID_ARGUMENT && pixels == 0xee && untouched(&out),
+		      "canvas %ux%u refused, nothing written", bad.canvas.width,
+		      bad.canvas.height);
+	}
+	CHECK(panicqr_paint_row(image, 4071, &code, &good, 0x34325258, 0xffffff, 0, 0, 0,
+				out.data, out.len, &pixels) == PANICQR_OK && pixels == side &&
+	      guards_intact(&out), "matching canvas painted");
+	guarded_free(&out);
+}
+
 static void test_layout_photo_limit(void)
 {
 	struct panicqr_screen screen = { 1920, 1080, 8, 16, 2, 20 };
@@ -418,6 +452,7 @@ int main(void)
 {
 	test_every_version_and_level();
 	test_null_pointers();
+	test_paint_canvas_mismatch();
 	test_short_buffers();
 	test_layout_photo_limit();
 	test_options_out_of_range();
