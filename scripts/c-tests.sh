@@ -24,11 +24,10 @@ src=$(scripts/linux-source.sh)
 grep -A1 '^extern .*drm_panic_qr_' "$src/drivers/gpu/drm/drm_panic.c" >"$out/linux_externs.h"
 grep -q drm_panic_qr_generate "$out/linux_externs.h"
 cc -std=gnu11 "${warn[@]}" -Iinclude -I"$out" -o "$out/linux_prototypes" \
-	ffi/tests/c/linux_prototypes.c "$lib" -Wl,--gc-sections -lpthread -ldl -lm
+	ffi/tests/c/linux_prototypes.c "$lib"
 "$out/linux_prototypes"
 
 # The ABI tests under the sanitizers.
 cc -std=c99 -g -O1 "${warn[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -o "$out/abi_test" ffi/tests/c/abi_test.c "$lib" -Wl,--gc-sections \
-	-lpthread -ldl -lm
+	-fno-omit-frame-pointer -Iinclude -o "$out/abi_test" ffi/tests/c/abi_test.c "$lib"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/abi_test"
