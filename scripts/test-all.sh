@@ -134,6 +134,11 @@ step_c_abi() {
 	scripts/c-tests.sh
 }
 
+step_c_link() {
+	# pkg-config and zbarimg for the checks, OpenSSL's headers to build cargo-c.
+	apt_install pkg-config libssl-dev zbar-tools && scripts/c-link.sh
+}
+
 step_kernel_object() {
 	scripts/build-kernel-object.sh --report
 }
@@ -163,7 +168,7 @@ step_kernel_e2e_hardened() {
 	kernel-glue/linux/e2e.sh --config hardened --vga 0x318
 }
 
-ALL=(setup fmt generated clippy cargo_test cross msrv big_endian c_abi kernel_object kernel_glue
+ALL=(setup fmt generated clippy cargo_test cross msrv big_endian c_abi c_link kernel_object kernel_glue
 	miri fuzz web kernel_e2e kernel_e2e_hardened)
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=("${ALL[@]}")
