@@ -108,7 +108,8 @@ step_c_abi() {
 }
 
 step_kernel_object() {
-	scripts/build-kernel-object.sh --report
+	scripts/tests/stack/run.py &&
+		scripts/build-kernel-object.sh --report
 }
 
 step_kernel_glue() {
