@@ -109,7 +109,8 @@ step_c_abi() {
 
 step_kernel_object() {
 	scripts/tests/stack/run.py &&
-		scripts/build-kernel-object.sh --report
+		scripts/build-kernel-object.sh --report &&
+		scripts/stack-painted.sh
 }
 
 step_kernel_glue() {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# Measures the stack each export of the kernel object uses, and checks that
+# the static bound of scripts/stack-usage.py is never below it: a second
+# measure, independent of the disassembly.
+#
+# The kernel object (scripts/build-kernel-object.sh) links into a non-PIE
+# user-space program, scripts/tests/stack/painted.c, which runs every export
+# on a stack painted with a pattern and reads how deep the pattern was
+# overwritten. The logs: examples/data/sample-kmsg.log alone and after the
+# boot of a real Linux 6.12 (benches/data/qemu-boot-6.12.log), as the
+# kernel's buffer holds it at a panic; and, when ../shared/corpus is there,
+# each of its crash logs alone and after that boot (up to 26 KB; the largest
+# alone is a 16.9 KB arm64 boot and panic).
+#
+# Prints the static bound and the measurement side by side; fails when a
+# measurement exceeds its bound or an export goes unmeasured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+object=$(scripts/build-kernel-object.sh | tail -n 1)
+out=$(dirname "$object")
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -no-pie -Iinclude -o "$out/painted" \
+	scripts/tests/stack/painted.c scripts/tests/stack/painted-call.S "$object"
+
+boot=benches/data/qemu-boot-6.12.log
+mkdir -p "$out/logs"
+rm -f "$out/logs/"*
+logs=(examples/data/sample-kmsg.log "$out/logs/boot+sample-kmsg.log")
+cat "$boot" examples/data/sample-kmsg.log >"$out/logs/boot+sample-kmsg.log"
+if [ -d ../shared/corpus ]; then
+	for log in ../shared/corpus/*.log; do
+		cat "$boot" "$log" >"$out/logs/boot+$(basename "$log")"
+		logs+=("$log" "$out/logs/boot+$(basename "$log")")
+	done
+fi
+"$out/painted" "${logs[@]}" >"$out/painted.txt"
+
+missing=$(comm -23 "$out/exports.txt" <(awk '{print $1}' "$out/painted.txt" | sort))
+if [ -n "$missing" ]; then
+	echo "stack-painted: exports not measured: $missing" >&2
+	exit 1
+fi
+echo "stack-painted: ${#logs[@]} logs" >&2
+python3 scripts/stack-usage.py --bounds "$out/stack.json" --measured "$out/painted.txt"
