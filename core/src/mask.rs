@@ -426,12 +426,11 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
         *bits = format_bits(ecc, Mask(mask as u8));
     }
     // The two passes keep their own frames, so the deepest stack is the
-    // larger of the two, not their sum.
-    let (mut scores, dark) = row_penalties(image, pitch, map, &format);
-    let columns = column_penalties(image, pitch, map, &format);
-    for (score, column) in scores.iter_mut().zip(columns) {
-        *score += column;
-    }
+    // larger of the two, not their sum; they add into the same scores.
+    let mut scores = [0u32; 8];
+    let mut dark = [0u32; 8];
+    row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
+    column_penalties(image, pitch, map, &format, &mut scores);
 
     // N4: the balance of dark and light modules.
     // Never zero: the width is at least 21.
@@ -444,21 +443,21 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     scores
 }
 
-/// Row penalties of each mask: N1, N3, N2 with the row above; and the dark
-/// modules of each masked matrix.
+/// Adds the row penalties of each mask to `scores` (N1, N3, N2 with the row
+/// above) and the dark modules of each masked matrix to `dark`.
 #[inline(never)]
 fn row_penalties(
     image: &[u8],
     pitch: usize,
     map: &FunctionMap,
     format: &[u32; 8],
-) -> ([u32; 8], [u32; 8]) {
+    scores: &mut [u32; 8],
+    dark: &mut [u32; 8],
+) {
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
     let pairs = span(0, width - 1);
-    let mut scores = [0u32; 8];
-    let mut dark = [0u32; 8];
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
         let (function, dark_function) = map.row(y);
@@ -490,25 +489,23 @@ fn row_penalties(
             above[mask] = row;
         }
     }
-
-    (scores, dark)
 }
 
-/// Column penalties of each mask: N1 and N3, on the columns turned into rows
-/// by transposing the image in place, and back afterwards. No copy of the
-/// columns is kept: this pass runs at the deepest point of encoding, where
-/// the kernel's stack is scarce.
+/// Adds the column penalties of each mask to `scores`: N1 and N3, on the
+/// columns turned into rows by transposing the image in place, and back
+/// afterwards. No copy of the columns is kept: this pass runs at the deepest
+/// point of encoding, where the kernel's stack is scarce.
 #[inline(never)]
 fn column_penalties(
     image: &mut [u8],
     pitch: usize,
     map: &FunctionMap,
     format: &[u32; 8],
-) -> [u32; 8] {
+    scores: &mut [u32; 8],
+) {
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
-    let mut scores = [0u32; 8];
     transpose_in_place(image, pitch, width);
     for x in 0..width {
         let column = load_row(image, pitch, x);
@@ -526,7 +523,6 @@ fn column_penalties(
         }
     }
     transpose_in_place(image, pitch, width);
-    scores
 }
 
 /// Returns the mask with the lowest score; ties go to the lowest number.
