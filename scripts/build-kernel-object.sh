@@ -16,17 +16,50 @@
 #   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
 #   free: the check fails the build otherwise.
 #
-# Prints the object's path. `--report` also prints its section sizes.
+# Prints the object's path. `--report` also prints its section sizes and
+# stack table. `--stack-sizes` builds it with the nightly toolchain instead
+# (into kernel-object-nightly), the standard library included, with
+# `-Z emit-stack-sizes`, and checks every frame the stack analysis finds
+# against the compiler's own .stack_sizes; without nightly it says so and
+# does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+report=0
+stack_sizes=0
+for arg in "$@"; do
+	case "$arg" in
+	--report) report=1 ;;
+	--stack-sizes) stack_sizes=1 ;;
+	*)
+		echo "usage: scripts/build-kernel-object.sh [--report] [--stack-sizes]" >&2
+		exit 2
+		;;
+	esac
+done
+
 target=x86_64-unknown-none
 target_dir="${CARGO_TARGET_DIR:-target}"
-out="$target_dir/kernel-object"
-rustup target add "$target" >/dev/null 2>&1 || true
-RUSTFLAGS="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no" \
-	cargo build --quiet --release -p panicqr-ffi --target "$target" --target-dir "$target_dir/kernel-build"
-lib="$target_dir/kernel-build/$target/release/libpanicqr.a"
+flags="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no"
+cargo=(cargo)
+build_std=()
+suffix=
+if [ "$stack_sizes" = 1 ]; then
+	if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+		echo "build-kernel-object: no nightly toolchain, no .stack_sizes check" >&2
+		exit 0
+	fi
+	cargo=(cargo +nightly)
+	build_std=(-Z build-std=core,compiler_builtins -Z build-std-features=compiler-builtins-mem)
+	flags="$flags -Z emit-stack-sizes"
+	suffix=-nightly
+else
+	rustup target add "$target" >/dev/null 2>&1 || true
+fi
+out="$target_dir/kernel-object$suffix"
+RUSTFLAGS="$flags" "${cargo[@]}" build --quiet --release -p panicqr-ffi --target "$target" \
+	"${build_std[@]}" --target-dir "$target_dir/kernel-build$suffix"
+lib="$target_dir/kernel-build$suffix/$target/release/libpanicqr.a"
 mkdir -p "$out"
 
 # The exports, from the header the C side compiles against.
@@ -113,9 +146,10 @@ python3 scripts/stack-usage.py "$out/panicqr.o" "$glue/kernel-glue/panicqr_glue.
 	--extern memcpy=64 --extern strlen=64 --extern memcpy_toio=128 --extern __fentry__=0 \
 	--extern __stack_chk_fail=0 --extern __fortify_panic=0 --indirect panicqr_paint=512 \
 	--indirect panicqr_glue_draw=512 \
-	--su "$glue/kernel-glue/panicqr_glue.su" --max 3072 --json "$out/stack.json" >"$out/stack.md"
+	--su "$glue/kernel-glue/panicqr_glue.su" --max 3072 --json "$out/stack.json" \
+	$([ "$stack_sizes" = 0 ] || echo --stack-sizes) >"$out/stack.md"
 
-if [ "${1:-}" = "--report" ]; then
+if [ "$report" = 1 ]; then
 	size -A "$out/panicqr.o" >&2
 	cat "$out/stack.md" >&2
 fi

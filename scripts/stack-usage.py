@@ -223,27 +223,26 @@ def disassemble(obj):
 
 
 # Names
-def demangle(name):
-    """Rust legacy mangling, shortened: _ZN7panicqr4mask9penalties17h..E -> panicqr::mask::penalties."""
-    m = re.match(r"^_ZN(.*)E(\.llvm\.\d+)?$", name)
-    if not m:
-        return name
-    rest, parts = m.group(1), []
-    while rest:
-        n = re.match(r"^(\d+)", rest)
-        if not n:
-            return name
-        length = int(n.group(1))
-        start = len(n.group(1))
-        parts.append(rest[start:start + length])
-        rest = rest[start + length:]
-    if parts and re.match(r"^h[0-9a-f]{16}$", parts[-1]):
-        parts = parts[:-1]
-    text = "::".join(parts)
-    for code, ch in (("$LT$", "<"), ("$GT$", ">"), ("$RF$", "&"), ("$u20$", " "), ("$C$", ","),
-                     ("$u7b$", "{"), ("$u7d$", "}"), ("..", "::")):
-        text = text.replace(code, ch)
-    return text
+DEMANGLED = {}
+
+
+def demangle_all(names):
+    """Demangles Rust (legacy and v0) and C++ names with c++filt, shortened
+    for tables: no crate hashes, no `::h...` suffix, `<T>::f` as `T::f`."""
+    names = [n for n in names if n not in DEMANGLED]
+    if not names:
+        return
+    plain = [re.sub(r"\.llvm\.\d+$", "", n) for n in names]
+    try:
+        lines = subprocess.run(["c++filt"], input="\n".join(plain) + "\n", check=True,
+                               capture_output=True, text=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        lines = plain
+    for name, text in zip(names, lines):
+        text = re.sub(r"\[[0-9a-f]+\]", "", text)
+        text = re.sub(r"::h[0-9a-f]{16}$", "", text)
+        text = re.sub(r"^<([^<>]*)>::", r"\1::", text)
+        DEMANGLED[name] = text
 
 
 # The analysis
@@ -254,6 +253,10 @@ class Function:
         self.frame = None
         self.callees = []  # names of functions, externs or pseudo-nodes
         self.error = None
+        # The most bytes of stack arguments popped by an `add $N,%rsp`
+        # right after a call: pushed for that call, outside the frame that
+        # compilers report.
+        self.arguments = 0
 
 
 class Program:
@@ -293,6 +296,7 @@ class Program:
             if name in globals_seen:
                 raise AnalysisError(f"--extern {name}, but the objects define it")
         self.code = [disassemble(obj) for obj in self.objects]
+        demangle_all([n.partition("@")[0] for n in self.functions])
         for f in self.functions.values():
             try:
                 self.analyse(f)
@@ -481,6 +485,11 @@ class Program:
                 i += 1
         f.frame = frame
         f.callees = sorted(callees)
+        for k, insn in enumerate(insns[:-1]):
+            after = insns[k + 1]
+            amount = immediate(split_operands(after.args)[0]) if after.op == "add" else None
+            if insn.op == "call" and after.args.endswith(",%rsp") and amount is not None:
+                f.arguments = max(f.arguments, amount)
 
     def indirect_node(self, f, what):
         """The callee of an indirect call: what --indirect assumes for f."""
@@ -673,7 +682,9 @@ class State:
 
 
 def short(name):
-    return demangle(name.split("@")[0]) + ("@" + name.split("@")[1] if "@" in name else "")
+    base, _, where = name.partition("@")
+    demangle_all([base])
+    return DEMANGLED.get(base, base) + ("@" + where if where else "")
 
 
 def read_su(path):
@@ -686,13 +697,15 @@ def read_su(path):
 
 
 def read_stack_sizes(program):
-    """rustc -Z emit-stack-sizes: {function: bytes}, from every object's
-    .stack_sizes sections (an address, by relocation, then a ULEB128)."""
-    out = {}
+    """rustc -Z emit-stack-sizes: ({function: bytes}, the indices of the
+    objects that have any), from the .stack_sizes sections (an address, by
+    relocation, then a ULEB128)."""
+    out, covered = {}, set()
     for k, obj in enumerate(program.objects):
         for s in obj.sections:
             if s.name != ".stack_sizes":
                 continue
+            covered.add(k)
             data = obj.section_bytes(s.index)
             relocs = obj.relocs.get(s.index, {})
             at = 0
@@ -713,7 +726,7 @@ def read_stack_sizes(program):
                         break
                 if name is not None:
                     out[name] = size
-    return out
+    return out, covered
 
 
 def named_values(items, option):
@@ -821,20 +834,24 @@ def main():
             failures.append(f"{su}: names no function the roots reach")
         print(f"{su}: {compared} frames compared", file=sys.stderr)
     if opts["stack_sizes"]:
-        sizes = read_stack_sizes(program)
+        sizes, covered = read_stack_sizes(program)
         compared, differ = 0, []
         for name in reachable:
+            f = program.functions[name]
+            if f.obj not in covered:
+                continue
             if name not in sizes:
                 differ.append(f"{short(name)}: not in .stack_sizes")
                 continue
             compared += 1
-            if program.functions[name].frame != sizes[name] + RETURN_ADDRESS:
-                differ.append(f"{short(name)}: frame {program.functions[name].frame} bytes,"
-                              f" .stack_sizes says {sizes[name]} + {RETURN_ADDRESS}")
-        if not sizes:
+            # The compiler's figure leaves out the return address and the
+            # arguments pushed for a call.
+            if not sizes[name] + RETURN_ADDRESS <= f.frame <= sizes[name] + RETURN_ADDRESS + f.arguments:
+                differ.append(f"{short(name)}: frame {f.frame} bytes, .stack_sizes says"
+                              f" {sizes[name]} + {RETURN_ADDRESS} + up to {f.arguments} of arguments")
+        if not covered:
             differ.append("--stack-sizes: the objects have no .stack_sizes section")
-        print(f"frames equal to .stack_sizes + {RETURN_ADDRESS}: {compared - len(differ)} of"
-              f" {len(reachable)} functions", file=sys.stderr)
+        print(f".stack_sizes: {compared - len(differ)} of {compared} frames agree", file=sys.stderr)
         failures += differ
 
     print("| function | deepest stack (bytes) | deepest path (frames in bytes) |")

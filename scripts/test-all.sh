@@ -110,7 +110,8 @@ step_c_abi() {
 step_kernel_object() {
 	scripts/tests/stack/run.py &&
 		scripts/build-kernel-object.sh --report &&
-		scripts/stack-painted.sh
+		scripts/stack-painted.sh &&
+		scripts/build-kernel-object.sh --stack-sizes
 }
 
 step_kernel_glue() {
