@@ -17,6 +17,12 @@
  * encoders and through drm_panic_qr_generate at versions 1 to 40; the
  * layout on common screens; and the small functions.
  *
+ * It also runs the glue, panicqr_glue_draw(), built for user space with the
+ * stand-in kernel headers (kernel-glue/compat), on a 1024x768 XRGB8888
+ * screen, linear and through set_pixel(): the same C as in the kernel but
+ * not the kernel's compiler flags, so it is measured against the static
+ * bound of that same build, not of the kernel's.
+ *
  * Usage: painted LOG...
  */
 #include <stdint.h>
@@ -26,7 +32,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_panic.h>
+
 #include "panicqr.h"
+#include "panicqr_glue.h"
 
 uint64_t painted_call(void *top, const void *fn, const uint64_t regs[6], const uint64_t *stack,
 		      size_t n);
@@ -50,6 +61,7 @@ enum export {
 	E_PANIC_URL_CAPACITY,
 	E_SCRATCH_LEN,
 	E_STATUS_STR,
+	E_GLUE_DRAW,
 	N_EXPORTS
 };
 
@@ -69,6 +81,7 @@ static const char *const names[N_EXPORTS] = {
 	[E_PANIC_URL_CAPACITY] = "panicqr_panic_url_capacity",
 	[E_SCRATCH_LEN] = "panicqr_scratch_len",
 	[E_STATUS_STR] = "panicqr_status_str",
+	[E_GLUE_DRAW] = "panicqr_glue_draw",
 };
 
 static uint8_t *stack_low, *stack_top;
@@ -291,6 +304,48 @@ static void encoders(const uint8_t *log, size_t len)
 	}
 }
 
+#define SCREEN_WIDTH 1024
+#define SCREEN_HEIGHT 768
+
+static uint8_t *framebuffer;
+
+/* A driver's set_pixel(), for XRGB8888. */
+static void set_pixel(struct drm_scanout_buffer *sb, unsigned int x, unsigned int y, u32 color)
+{
+	memcpy(framebuffer + 4 * ((size_t)y * sb->width + x), &color, 4);
+}
+
+/* The glue's panic path: linear with the dictionary, set_pixel without. */
+static void glue(const uint8_t *log, size_t len)
+{
+	static const struct drm_format_info xrgb8888 = { .format = 0x34325258, .num_planes = 1,
+							 .cpp = { 4 } };
+	struct panicqr_glue_msg msg = { .lines = 5, .columns = 36, .font_width = 8,
+					.font_height = 16 };
+	int linear;
+
+	for (linear = 0; linear < 2; linear++) {
+		struct panicqr_glue_config cfg = {
+			.base_url = URL, .arch = "x86_64", .release = "6.12.118",
+			.fg_color = 0xffffff, .min_scale = 2, .max_modules_across = 256,
+			.quiet_zone = 4, .max_version = 40, .dictionary = linear,
+		};
+		struct drm_scanout_buffer sb = { .format = &xrgb8888, .width = SCREEN_WIDTH,
+						 .height = SCREEN_HEIGHT };
+		struct panicqr_glue_result result;
+
+		if (linear) {
+			sb.map[0].vaddr = framebuffer;
+			sb.pitch[0] = 4 * SCREEN_WIDTH;
+		} else {
+			sb.set_pixel = set_pixel;
+		}
+		if (!(int)RUN(E_GLUE_DRAW, panicqr_glue_draw, ARG(&sb), ARG(log), len, ARG(&msg),
+			      ARG(&cfg), ARG(&result)))
+			successes[E_GLUE_DRAW]++;
+	}
+}
+
 static void small_functions(void)
 {
 	struct panicqr_policy policy = { .min_scale = 1, .quiet_zone = 4, .max_version = 40,
@@ -341,7 +396,8 @@ int main(int argc, char **argv)
 	scratch = malloc(scratch_len);
 	image = malloc(image_len);
 	data = malloc(image_len);
-	if (!workspace || !scratch || !image || !data)
+	framebuffer = malloc(4 * SCREEN_WIDTH * SCREEN_HEIGHT);
+	if (!workspace || !scratch || !image || !data || !framebuffer || panicqr_glue_init())
 		die("out of memory");
 
 	small_functions();
@@ -351,6 +407,7 @@ int main(int argc, char **argv)
 
 		kmsg(log, len);
 		encoders(log, len);
+		glue(log, len);
 		free(log);
 	}
 
@@ -364,7 +421,8 @@ int main(int argc, char **argv)
 	/* The encoders must have made codes, not only failed early. */
 	if (!successes[E_ENCODE_KMSG] || !successes[E_ENCODE_BINARY] ||
 	    !successes[E_ENCODE_TEXT] || !successes[E_ENCODE_PANIC_URL] ||
-	    !successes[E_DRM_GENERATE] || !successes[E_PAINT_ROW] || !successes[E_LAYOUT_PLAN])
+	    !successes[E_DRM_GENERATE] || !successes[E_PAINT_ROW] || !successes[E_LAYOUT_PLAN] ||
+	    !successes[E_GLUE_DRAW])
 		die("an encoder never succeeded");
 	return 0;
 }
