@@ -14,14 +14,18 @@
 #   and IBT want none) and no GOT references;
 # - no reference to, or definition of, any panic machinery
 #   (core::panicking, panic_bounds_check, panic handlers), and no malloc or
-#   free: the check fails the build otherwise.
+#   free: the check fails the build otherwise;
+# - the deepest stack of every export and of the glue's panic path
+#   (kernel-glue, built as a module with the kernel's flags), by
+#   scripts/stack-usage.py, at most 3 KiB; the table goes to stack.md and
+#   stack.json beside the object.
 #
 # Prints the object's path. `--report` also prints its section sizes and
 # stack table. `--stack-sizes` builds it with the nightly toolchain instead
 # (into kernel-object-nightly), the standard library included, with
 # `-Z emit-stack-sizes`, and checks every frame the stack analysis finds
-# against the compiler's own .stack_sizes; without nightly it says so and
-# does nothing.
+# against the compiler's own .stack_sizes; without nightly and its rust-src
+# it says so and does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,8 +49,9 @@ cargo=(cargo)
 build_std=()
 suffix=
 if [ "$stack_sizes" = 1 ]; then
-	if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-		echo "build-kernel-object: no nightly toolchain, no .stack_sizes check" >&2
+	if ! rustup component list --toolchain nightly --installed 2>/dev/null |
+		grep -q '^rust-src'; then
+		echo "build-kernel-object: no nightly toolchain with rust-src, no .stack_sizes check" >&2
 		exit 0
 	fi
 	cargo=(cargo +nightly)
@@ -135,19 +140,26 @@ fi
 
 # The deepest stack of each export and of the glue's panic path, from the
 # frames and the call graph: at most 3 KiB, so that a panic on an exception
-# stack leaves room for the kernel's own frames. The kernel functions the glue calls are
-# budgeted, not analysed: memcpy and strlen are leaves, memcpy_toio a small
-# loop; __fentry__ is a NOP unless a tracer is attached; __stack_chk_fail
-# and __fortify_panic never return (they panic). The driver's set_pixel,
-# the glue's only indirect call, gets the budget of --indirect, in
-# panicqr_paint or, where GCC inlines it, in panicqr_glue_draw.
+# stack leaves room for the kernel's own frames. The kernel functions the
+# glue calls are budgeted, not analysed: memcpy and strlen are leaves,
+# memcpy_toio a small loop; __fentry__ is a NOP unless a tracer is attached;
+# __stack_chk_fail and __fortify_panic never return (they panic). The
+# driver's set_pixel, the glue's only indirect call, gets the budget of
+# --indirect, in panicqr_paint or, where GCC inlines it, in
+# panicqr_glue_draw.
+analysis=(--root panicqr_glue_draw
+	--extern memcpy=64 --extern strlen=64 --extern memcpy_toio=128 --extern __fentry__=0
+	--extern __stack_chk_fail=0 --extern __fortify_panic=0
+	--indirect panicqr_paint=512 --indirect panicqr_glue_draw=512
+	--su "$glue/kernel-glue/panicqr_glue.su" --max 3072 --json "$out/stack.json")
+while read -r symbol; do
+	analysis+=(--root "$symbol")
+done <"$out/exports.txt"
+if [ "$stack_sizes" = 1 ]; then
+	analysis+=(--stack-sizes)
+fi
 python3 scripts/stack-usage.py "$out/panicqr.o" "$glue/kernel-glue/panicqr_glue.o" \
-	$(sed 's/^/--root /' "$out/exports.txt") --root panicqr_glue_draw \
-	--extern memcpy=64 --extern strlen=64 --extern memcpy_toio=128 --extern __fentry__=0 \
-	--extern __stack_chk_fail=0 --extern __fortify_panic=0 --indirect panicqr_paint=512 \
-	--indirect panicqr_glue_draw=512 \
-	--su "$glue/kernel-glue/panicqr_glue.su" --max 3072 --json "$out/stack.json" \
-	$([ "$stack_sizes" = 0 ] || echo --stack-sizes) >"$out/stack.md"
+	"${analysis[@]}" >"$out/stack.md"
 
 if [ "$report" = 1 ]; then
 	size -A "$out/panicqr.o" >&2
