@@ -431,6 +431,11 @@ class Program:
                     continue
                 conditional = jump and op != "jmp"
                 if "*" in args:
+                    if op != "call" and (conditional or state.depth != RETURN_ADDRESS):
+                        # Not a tail call: a jump table, whose targets are
+                        # this function's own code.
+                        raise AnalysisError(f"{what}: an indirect jump with {state.depth} bytes"
+                                            " on the stack")
                     target = None
                     m = re.match(r"^\*%(\w+)$", args)
                     if m and op == "call":
@@ -439,8 +444,6 @@ class Program:
                         target = self.indirect_node(f, f"{insn.address:#x}: indirect `{insn.text()}`")
                     callees.add(target)
                     if op != "call":
-                        if conditional:
-                            raise AnalysisError(what)
                         break
                     state = state.after_call()
                     i += 1

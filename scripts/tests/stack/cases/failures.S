@@ -2,7 +2,9 @@
 /*
  * What the analysis must refuse: recursion, a call into the middle of a
  * function, a call to a function defined nowhere, a stack allocation of a
- * size known only at run time, and an unbalanced return.
+ * size known only at run time, an unbalanced return, and an indirect jump
+ * that is not a tail call (a jump table), even where --indirect bounds the
+ * function's indirect calls.
  *
  * check: --root ping => error: recursion: ping -> pong -> ping
  * check: --root inside => error: inside helper
@@ -11,6 +13,8 @@
  * check: --root sized => error: changes %rsp by an amount it cannot bound
  * check: --root unbalanced => error: `ret` with 16 bytes on the stack
  * check: --root reaches_sized => error: sized: 0x
+ * check: --root table --indirect table=64 => error: an indirect jump with 16 bytes on the stack
+ * check: --root tail_indirect --indirect tail_indirect=64 => 80: tail_indirect > (indirect call in tail_indirect)
  */
 	.section .text.ping,"ax",@progbits
 	.globl ping
@@ -86,3 +90,18 @@ reaches_sized:
 	add $0x8,%rsp
 	ret
 	.size reaches_sized, .-reaches_sized
+
+	.globl table
+	.type table,@function
+table:
+	push %rbx
+	jmp *(%rdi)
+	.size table, .-table
+
+	.globl tail_indirect
+	.type tail_indirect,@function
+tail_indirect:
+	push %rbx			/* 8 + 8 = 16 */
+	pop %rbx
+	jmp *%rax
+	.size tail_indirect, .-tail_indirect
