@@ -42,6 +42,22 @@ static struct {
 	size_t image_len;
 } panicqr_bufs;
 
+/*
+ * What one draw works on, kept off the stack: the panic handler may run on a
+ * small exception stack, most of which the encoder needs (README.md has the
+ * figures). Panics draw one at a time, so one copy serves.
+ */
+static struct {
+	u8 chunk[PANICQR_GLUE_CHUNK];
+	struct panicqr_screen screen;
+	struct panicqr_policy policy;
+	struct panicqr_options options;
+	struct panicqr_kmsg_request request;
+	struct panicqr_kmsg_report report;
+	struct panicqr_geometry geometry;
+	struct panicqr_code code;
+} panicqr_draw;
+
 /**
  * panicqr_glue_init - allocate the work buffers
  *
@@ -136,7 +152,7 @@ static int panicqr_paint(struct drm_scanout_buffer *sb, const struct panicqr_cod
 	const struct panicqr_rect *c = &g->canvas;
 	size_t cpp = panicqr_bytes_per_pixel(sb->format->format);
 	size_t pitch = sb->pitch[0];
-	u8 buf[PANICQR_GLUE_CHUNK];
+	u8 *buf = panicqr_draw.chunk;
 	enum panicqr_status status;
 	size_t pixels, i;
 	u32 y, x, row;
@@ -145,7 +161,8 @@ static int panicqr_paint(struct drm_scanout_buffer *sb, const struct panicqr_cod
 		for (x = 0; x < c->width; x += pixels) {
 			status = panicqr_paint_row(panicqr_bufs.image, panicqr_bufs.image_len,
 						   code, g, sb->format->format, cfg->fg_color,
-						   cfg->bg_color, y, x, buf, sizeof(buf), &pixels);
+						   cfg->bg_color, y, x, buf, PANICQR_GLUE_CHUNK,
+						   &pixels);
 			if (status != PANICQR_OK || !pixels)
 				return -EINVAL;
 			for (row = y; row < c->height && row - y < g->scale; row++) {
@@ -208,13 +225,13 @@ int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg
 		      const struct panicqr_glue_config *cfg,
 		      struct panicqr_glue_result *out)
 {
-	struct panicqr_screen screen = { 0 };
-	struct panicqr_policy policy = { 0 };
-	struct panicqr_options options = { 0 };
-	struct panicqr_kmsg_request request = { 0 };
-	struct panicqr_kmsg_report report;
-	struct panicqr_geometry geometry;
-	struct panicqr_code code;
+	struct panicqr_screen *screen = &panicqr_draw.screen;
+	struct panicqr_policy *policy = &panicqr_draw.policy;
+	struct panicqr_options *options = &panicqr_draw.options;
+	struct panicqr_kmsg_request *request = &panicqr_draw.request;
+	struct panicqr_kmsg_report *report = &panicqr_draw.report;
+	struct panicqr_geometry *geometry = &panicqr_draw.geometry;
+	struct panicqr_code *code = &panicqr_draw.code;
 	u8 max_version;
 	int ret;
 
@@ -228,71 +245,72 @@ int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg
 	if (ret)
 		return ret;
 
-	screen.width = sb->width;
-	screen.height = sb->height;
+	memset(&panicqr_draw, 0, sizeof(panicqr_draw));
+	screen->width = sb->width;
+	screen->height = sb->height;
 	if (msg) {
-		screen.font_width = msg->font_width;
-		screen.font_height = msg->font_height;
-		screen.text_lines = msg->lines;
-		screen.text_columns = msg->columns;
+		screen->font_width = msg->font_width;
+		screen->font_height = msg->font_height;
+		screen->text_lines = msg->lines;
+		screen->text_columns = msg->columns;
 	}
-	policy.min_scale = cfg->min_scale;
-	policy.quiet_zone = cfg->quiet_zone;
-	policy.max_version = cfg->max_version;
-	policy.ecc = cfg->ecc;
-	policy.max_modules_across = cfg->max_modules_across;
-	ret = panicqr_errno(panicqr_layout_plan(&screen, &policy, &max_version, &geometry));
+	policy->min_scale = cfg->min_scale;
+	policy->quiet_zone = cfg->quiet_zone;
+	policy->max_version = cfg->max_version;
+	policy->ecc = cfg->ecc;
+	policy->max_modules_across = cfg->max_modules_across;
+	ret = panicqr_errno(panicqr_layout_plan(screen, policy, &max_version, geometry));
 	if (ret)
 		return ret;
 
-	options.min_version = 1;
-	options.max_version = max_version;
-	options.ecc = cfg->ecc;
-	options.boost_ecc = true;
-	options.mask = -1;
+	options->min_version = 1;
+	options->max_version = max_version;
+	options->ecc = cfg->ecc;
+	options->boost_ecc = true;
+	options->mask = -1;
 	if (cfg->base_url) {
-		request.base_url = (const u8 *)cfg->base_url;
-		request.base_url_len = strlen(cfg->base_url);
+		request->base_url = (const u8 *)cfg->base_url;
+		request->base_url_len = strlen(cfg->base_url);
 	}
 	if (cfg->arch) {
-		request.arch = (const u8 *)cfg->arch;
-		request.arch_len = strlen(cfg->arch);
+		request->arch = (const u8 *)cfg->arch;
+		request->arch_len = strlen(cfg->arch);
 	}
 	if (cfg->release) {
-		request.release = (const u8 *)cfg->release;
-		request.release_len = strlen(cfg->release);
+		request->release = (const u8 *)cfg->release;
+		request->release_len = strlen(cfg->release);
 	}
-	request.dictionary = cfg->dictionary;
-	ret = panicqr_errno(panicqr_encode_kmsg(kmsg, kmsg_len, &request, &options,
+	request->dictionary = cfg->dictionary;
+	ret = panicqr_errno(panicqr_encode_kmsg(kmsg, kmsg_len, request, options,
 						panicqr_bufs.workspace,
 						panicqr_bufs.workspace_len,
 						panicqr_bufs.scratch, panicqr_bufs.scratch_len,
 						panicqr_bufs.image, panicqr_bufs.image_len,
-						&code, &report));
+						code, report));
 	if (ret)
 		return ret;
 
-	ret = panicqr_errno(panicqr_layout_place(&screen, &policy, code.width, &geometry));
+	ret = panicqr_errno(panicqr_layout_place(screen, policy, code->width, geometry));
 	if (ret)
 		return ret;
 	/* The library guarantees both; the loops rely on them. */
-	if (!geometry.scale ||
-	    (u64)geometry.canvas.x + geometry.canvas.width > sb->width ||
-	    (u64)geometry.canvas.y + geometry.canvas.height > sb->height)
+	if (!geometry->scale ||
+	    (u64)geometry->canvas.x + geometry->canvas.width > sb->width ||
+	    (u64)geometry->canvas.y + geometry->canvas.height > sb->height)
 		return -EINVAL;
 
-	ret = panicqr_paint(sb, &code, &geometry, cfg);
+	ret = panicqr_paint(sb, code, geometry, cfg);
 	if (ret)
 		return ret;
 
-	out->text = panicqr_drm_rect(&geometry.text);
-	out->canvas = panicqr_drm_rect(&geometry.canvas);
-	out->version = code.version;
-	out->scale = geometry.scale;
-	out->log_start = report.tail_start;
-	out->log_bytes = report.tail_len;
-	out->payload_bytes = report.payload_len;
-	out->dictionary = report.dictionary;
-	out->truncated = report.truncated;
+	out->text = panicqr_drm_rect(&geometry->text);
+	out->canvas = panicqr_drm_rect(&geometry->canvas);
+	out->version = code->version;
+	out->scale = geometry->scale;
+	out->log_start = report->tail_start;
+	out->log_bytes = report->tail_len;
+	out->payload_bytes = report->payload_len;
+	out->dictionary = report->dictionary;
+	out->truncated = report->truncated;
 	return 0;
 }

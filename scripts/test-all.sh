@@ -140,7 +140,10 @@ step_c_link() {
 }
 
 step_kernel_object() {
-	scripts/build-kernel-object.sh --report
+	scripts/tests/stack/run.py &&
+		scripts/build-kernel-object.sh --report &&
+		scripts/stack-painted.sh &&
+		scripts/build-kernel-object.sh --stack-sizes
 }
 
 step_kernel_glue() {

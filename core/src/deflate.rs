@@ -807,6 +807,11 @@ fn follow_path(syms: &mut [u8], n: usize) -> usize {
 /// returns how many there are: a lazy parse gives the first costs, then
 /// each optimal parse the costs of the next, counting the block's earlier
 /// symbols too.
+///
+/// Out of line: inlined into [`lz77`], the lazy parse's state would sit in
+/// the frame under which every block is coded, the deepest path of
+/// compression.
+#[inline(never)]
 fn parse(
     src: &Source<'_>,
     work: &mut Work<'_>,
@@ -1124,6 +1129,10 @@ fn assign_codes(lens: &[u8], n: usize, codes: &mut [u8]) {
 }
 
 /// Bits of the block's symbols with these code lengths, extra bits included.
+///
+/// Out of line: inlined, its loads are hoisted out of [`code_block`]'s loop
+/// and spilled, hundreds of bytes of frame above the code length builders.
+#[inline(never)]
 fn data_bits(freq: &[u8], ll_lens: &[u8], d_lens: &[u8]) -> usize {
     let mut bits = 0;
     for s in 0..286 {
@@ -1400,37 +1409,39 @@ fn code_block(work: &mut Work<'_>, from: usize, to: usize, thorough: bool) -> Co
     let (ll_lens, d_lens) = h.lens.split_at(LL_SYMS);
     let dynamic = 3 + header_bits + data_bits(h.freq, ll_lens, d_lens);
 
-    // Fixed codes.
-    let fixed = {
-        let mut bits = 3;
-        for s in 0..286 {
-            let f = usize::from(get16(h.freq, s));
-            let len = match s {
-                0..=143 => 8,
-                144..=255 => 9,
-                256..=279 => 7,
-                _ => 8,
-            };
-            let extra = if s >= 257 {
-                usize::from(LENGTH_EXTRA.get(s - 257).copied().unwrap_or(0))
-            } else {
-                0
-            };
-            bits += f * (len + extra);
-        }
-        for (s, &extra) in DIST_EXTRA.iter().enumerate() {
-            bits += usize::from(get16(h.freq, LL_SYMS + s)) * (5 + usize::from(extra));
-        }
-        bits
-    };
     Coded {
         dynamic,
-        fixed,
+        fixed: fixed_bits(h.freq),
         entries,
         hlit,
         hdist,
         hclen,
     }
+}
+
+/// Bits of the block's symbols with the fixed codes, block header included.
+#[inline(never)]
+fn fixed_bits(freq: &[u8]) -> usize {
+    let mut bits = 3;
+    for s in 0..286 {
+        let f = usize::from(get16(freq, s));
+        let len = match s {
+            0..=143 => 8,
+            144..=255 => 9,
+            256..=279 => 7,
+            _ => 8,
+        };
+        let extra = if s >= 257 {
+            usize::from(LENGTH_EXTRA.get(s - 257).copied().unwrap_or(0))
+        } else {
+            0
+        };
+        bits += f * (len + extra);
+    }
+    for (s, &extra) in DIST_EXTRA.iter().enumerate() {
+        bits += usize::from(get16(freq, LL_SYMS + s)) * (5 + usize::from(extra));
+    }
+    bits
 }
 
 /// Bits of the symbols `syms[from..to]` as one block with Huffman codes.

@@ -2,12 +2,13 @@
 //!
 //! The penalty is computed bit-parallel: a row is three 64-bit words, runs
 //! and finder-like patterns are found with shifts and masks, and columns are
-//! turned into rows by 32×32 bit transposes, a strip of 32 columns at a time.
+//! turned into rows by transposing the image in place, 32×32 bits at a time.
 //! The scores equal those of the reference implementation rule for rule, so
 //! automatic selection picks the same mask (ties go to the lowest number).
 
 use crate::matrix::{
-    for_each_format_module, format_bits, load_row, set_bit, span, store_row, FunctionMap, Row,
+    for_each_format_module, format_bits, load_row, set_bit, span, store_row, transpose_in_place,
+    FunctionMap, Row,
 };
 use crate::version::Ecc;
 
@@ -170,6 +171,13 @@ fn and_not(a: &Row, b: &Row) -> Row {
     [a[0] & !b[0], a[1] & !b[1], a[2] & !b[2]]
 }
 
+/// Returns whether no bit of a row is set (an array comparison would call
+/// memcmp).
+#[inline(always)]
+fn is_clear(r: &Row) -> bool {
+    r[0] | r[1] | r[2] == 0
+}
+
 /// Returns the set bits of a row.
 #[inline(always)]
 fn count(r: &Row) -> u32 {
@@ -298,7 +306,7 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
         core[i] = d[i] & !x[i] & d2[i] & d3[i] & d4[i] & !d5[i] & d6[i] & !d7[i] & !dn1[i];
     }
     let mut n3 = 0;
-    if core != [0; 3] {
+    if !is_clear(&core) {
         let (b8, b9, b10) = (shr(d, 8), shr(d, 9), shr(d, 10));
         let (a2, a3, a4) = (shl(d, 2), shl(d, 3), shl(d, 4));
         for i in 0..3 {
@@ -318,7 +326,7 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
         dn1[2] | d[2] << 2,
     ];
     let ends = and_not(&six, &light_after);
-    if ends != [0; 3] {
+    if !is_clear(&ends) {
         n3 += scaled_candidates(d, &ends, &d6);
     }
     n1 + 40 * n3
@@ -337,7 +345,7 @@ fn scaled_candidates(d: &Row, ends: &Row, d6: &Row) -> u32 {
     for i in 0..3 {
         candidates[i] = ends[i] & d6[i] & d7[i] & d8[i];
     }
-    if exactly_six != [0; 3] {
+    if !is_clear(&exactly_six) {
         // Light at e-7, dark at e-8 and e-9, light at e-10; dark at e+3 and
         // e+4, light at e+5.
         let (b7, b8, b9, b10) = (d7, d8, shr(d, 9), shr(d, 10));
@@ -347,7 +355,7 @@ fn scaled_candidates(d: &Row, ends: &Row, d6: &Row) -> u32 {
                 exactly_six[i] & !b7[i] & b8[i] & b9[i] & !b10[i] & a3[i] & a4[i] & !a5[i];
         }
     }
-    if candidates == [0; 3] {
+    if is_clear(&candidates) {
         return 0;
     }
     scaled_patterns_at(d, &candidates)
@@ -409,20 +417,20 @@ pub(crate) fn transpose32(a: &mut [u32; 32]) {
 }
 
 /// Returns the penalty score of each mask for an image that holds only the
-/// placed codewords (function modules light).
-pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
+/// placed codewords (function modules light). The image is transposed and
+/// back while the columns are scored, and holds the same bits on return.
+pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
     let width = map.width();
     let mut format = [0u32; 8];
     for (mask, bits) in format.iter_mut().enumerate() {
         *bits = format_bits(ecc, Mask(mask as u8));
     }
     // The two passes keep their own frames, so the deepest stack is the
-    // larger of the two, not their sum.
-    let (mut scores, dark) = row_penalties(image, pitch, map, &format);
-    let columns = column_penalties(image, pitch, map, &format);
-    for (score, column) in scores.iter_mut().zip(columns) {
-        *score += column;
-    }
+    // larger of the two, not their sum; they add into the same scores.
+    let mut scores = [0u32; 8];
+    let mut dark = [0u32; 8];
+    row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
+    column_penalties(image, pitch, map, &format, &mut scores);
 
     // N4: the balance of dark and light modules.
     // Never zero: the width is at least 21.
@@ -435,21 +443,21 @@ pub(crate) fn penalties(image: &[u8], pitch: usize, map: &FunctionMap, ecc: Ecc)
     scores
 }
 
-/// Row penalties of each mask: N1, N3, N2 with the row above; and the dark
-/// modules of each masked matrix.
+/// Adds the row penalties of each mask to `scores` (N1, N3, N2 with the row
+/// above) and the dark modules of each masked matrix to `dark`.
 #[inline(never)]
 fn row_penalties(
     image: &[u8],
     pitch: usize,
     map: &FunctionMap,
     format: &[u32; 8],
-) -> ([u32; 8], [u32; 8]) {
+    scores: &mut [u32; 8],
+    dark: &mut [u32; 8],
+) {
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
     let pairs = span(0, width - 1);
-    let mut scores = [0u32; 8];
-    let mut dark = [0u32; 8];
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
         let (function, dark_function) = map.row(y);
@@ -481,62 +489,40 @@ fn row_penalties(
             above[mask] = row;
         }
     }
-
-    (scores, dark)
 }
 
-/// Column penalties of each mask: N1 and N3, on strips of 32 columns turned
-/// into rows by transposing.
+/// Adds the column penalties of each mask to `scores`: N1 and N3, on the
+/// columns turned into rows by transposing the image in place, and back
+/// afterwards. No copy of the columns is kept: this pass runs at the deepest
+/// point of encoding, where the kernel's stack is scarce.
 #[inline(never)]
-fn column_penalties(image: &[u8], pitch: usize, map: &FunctionMap, format: &[u32; 8]) -> [u32; 8] {
+fn column_penalties(
+    image: &mut [u8],
+    pitch: usize,
+    map: &FunctionMap,
+    format: &[u32; 8],
+    scores: &mut [u32; 8],
+) {
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
-    let mut scores = [0u32; 8];
-    let mut start = 0;
-    while start < width {
-        let mut strip = [[0u64; 3]; 32];
-        let mut top = 0;
-        while top < width {
-            let mut block = [0u32; 32];
-            for (k, slot) in block.iter_mut().enumerate() {
-                *slot = if top + k < width {
-                    crate::matrix::load_u32(image, pitch, top + k, start / 32)
-                } else {
-                    0
-                };
+    transpose_in_place(image, pitch, width);
+    for x in 0..width {
+        let column = load_row(image, pitch, x);
+        let (function, dark_function) = map.dark_column(x);
+        for mask in 0..8 {
+            let pattern = &COLUMNS[mask][x % 12];
+            let formats = format_line(width, format[mask], x, false);
+            let mut line = [0u64; 3];
+            for i in 0..3 {
+                line[i] = ((column[i] & inside[i]) ^ (pattern[i] & !function[i] & inside[i]))
+                    | formats[i]
+                    | dark_function[i];
             }
-            transpose32(&mut block);
-            for (column, &bits) in strip.iter_mut().zip(&block) {
-                let field = u64::from(bits) << 32 >> (top % 64);
-                if let Some(word) = column.get_mut(top / 64) {
-                    *word |= field;
-                }
-            }
-            top += 32;
+            scores[mask] += line_penalty(&line, &after_first);
         }
-        for (k, column) in strip.iter().enumerate() {
-            let x = start + k;
-            if x >= width {
-                break;
-            }
-            let (function, dark_function) = map.dark_column(x);
-            for mask in 0..8 {
-                let pattern = &COLUMNS[mask][x % 12];
-                let formats = format_line(width, format[mask], x, false);
-                let mut line = [0u64; 3];
-                for i in 0..3 {
-                    line[i] = ((column[i] & inside[i]) ^ (pattern[i] & !function[i] & inside[i]))
-                        | formats[i]
-                        | dark_function[i];
-                }
-                scores[mask] += line_penalty(&line, &after_first);
-            }
-        }
-        start += 32;
     }
-
-    scores
+    transpose_in_place(image, pitch, width);
 }
 
 /// Returns the mask with the lowest score; ties go to the lowest number.
@@ -746,7 +732,7 @@ mod matrix_tests {
                 }
                 store_row(&mut image, pitch, y, &row);
             }
-            let scores = penalties(&image, pitch, &map, Ecc::Medium);
+            let scores = penalties(&mut image, pitch, &map, Ecc::Medium);
             for mask in 0..8u8 {
                 let mut masked = image.clone();
                 apply(&mut masked, pitch, &map, Mask(mask));

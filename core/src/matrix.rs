@@ -574,39 +574,67 @@ fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, valu
 }
 
 /// Transposes a square bit matrix of `width` rows in place, 32×32 blocks at a
-/// time.
-fn transpose_in_place(image: &mut [u8], pitch: usize, width: usize) {
+/// time. Bits past `width` in each row must be clear, and stay clear.
+///
+/// Kept out of line: its two blocks would otherwise sit in the frame of the
+/// callers, whose callees go deeper.
+#[inline(never)]
+pub(crate) fn transpose_in_place(image: &mut [u8], pitch: usize, width: usize) {
     let blocks = width.div_ceil(32);
-    let load = |image: &[u8], bi: usize, bj: usize| {
-        let mut block = [0u32; 32];
-        for (k, slot) in block.iter_mut().enumerate() {
-            let y = 32 * bi + k;
-            if y < width {
-                *slot = load_u32(image, pitch, y, bj);
-            }
-        }
-        block
-    };
-    let store = |image: &mut [u8], bi: usize, bj: usize, block: &[u32; 32]| {
-        for (k, &value) in block.iter().enumerate() {
-            let y = 32 * bi + k;
-            if y < width {
-                store_u32(image, pitch, y, bj, value);
-            }
-        }
-    };
+    let mut upper = [0u32; 32];
+    let mut lower = [0u32; 32];
     for bi in 0..blocks {
         for bj in bi..blocks {
-            let mut upper = load(image, bi, bj);
+            load_block(image, pitch, width, bi, bj, &mut upper);
             crate::mask::transpose32(&mut upper);
             if bi == bj {
-                store(image, bi, bj, &upper);
+                store_block(image, pitch, width, bi, bj, &upper);
             } else {
-                let mut lower = load(image, bj, bi);
+                load_block(image, pitch, width, bj, bi, &mut lower);
                 crate::mask::transpose32(&mut lower);
-                store(image, bi, bj, &lower);
-                store(image, bj, bi, &upper);
+                store_block(image, pitch, width, bi, bj, &lower);
+                store_block(image, pitch, width, bj, bi, &upper);
             }
+        }
+    }
+}
+
+/// Loads the 32×32 block at row block `bi`, column block `bj`; rows past
+/// `width` are zero. Out of line, as [`store_block`]: inlined and unrolled,
+/// their temporaries would double the frame of [`transpose_in_place`].
+#[inline(never)]
+fn load_block(
+    image: &[u8],
+    pitch: usize,
+    width: usize,
+    bi: usize,
+    bj: usize,
+    block: &mut [u32; 32],
+) {
+    for (k, slot) in block.iter_mut().enumerate() {
+        let y = 32 * bi + k;
+        *slot = if y < width {
+            load_u32(image, pitch, y, bj)
+        } else {
+            0
+        };
+    }
+}
+
+/// Stores what [`load_block`] loads.
+#[inline(never)]
+fn store_block(
+    image: &mut [u8],
+    pitch: usize,
+    width: usize,
+    bi: usize,
+    bj: usize,
+    block: &[u32; 32],
+) {
+    for (k, &value) in block.iter().enumerate() {
+        let y = 32 * bi + k;
+        if y < width {
+            store_u32(image, pitch, y, bj, value);
         }
     }
 }
