@@ -206,7 +206,7 @@ pub struct Summary {
     pub scale: u32,
     /// The code and its quiet zone on the screen.
     pub canvas: Rect,
-    /// The URL prefix (`<url>?a=...&v=...[&d=2]&z=`), empty without a URL.
+    /// The URL prefix (`<url>?a=...&v=...[&zd=2]&z=`), empty without a URL.
     pub url_prefix: String,
     /// The architecture sent, and where it came from.
     pub arch: (String, Origin),
@@ -277,7 +277,8 @@ impl fmt::Display for Summary {
                 self.payload_len,
                 if self.dictionary {
                     format!(
-                        " with the kmsg dictionary (d={})",
+                        " with the kmsg dictionary ({}={})",
+                        payload::KMSG_DICTIONARY_PARAM,
                         payload::KMSG_DICTIONARY_ID
                     )
                 } else {
