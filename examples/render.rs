@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example render -- [--kmsg FILE] [--width 1920] [--height 1080]
 //!     [--format xrgb8888|rgb565|...] [--url URL | --no-url] [--ecc l|m|q|h]
-//!     [--max-version N] [--max-modules-across N] [--no-dictionary] [--mask N]
+//!     [--max-version N] [--max-modules-across N] [--dictionary] [--mask N]
 //!     [--arch A] [--release R] [--out panic.png] [--matrix]
 //! ```
 //!
@@ -25,7 +25,7 @@ const USAGE: &str = "\
 usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
               [--url URL | --no-url] [--policy default|largest|recommended]
               [--ecc l|m|q|h] [--max-version 1..40] [--max-modules-across N]
-              [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
+              [--dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
               [--out FILE.png] [--matrix]
 
   --kmsg FILE       the kernel log (default: the bundled sample crash log)
@@ -48,7 +48,9 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
                     smaller version keeps the modules at least the screen's
                     width (or 4/3 of its height) over N pixels; 0 for no
                     limit, as Linux (default: 256)
-  --no-dictionary   never use the preset kmsg dictionary (d=2)
+  --dictionary      use the preset kmsg dictionary when it carries more
+                    (zd=2): only for a decoder page that knows it, as the
+                    one in web/; the page distributions deploy shows no log
   --mask N          a fixed mask pattern (default: chosen by penalty)
   --arch, --release the a= and v= values (default: read from the log,
                     else x86_64 and unknown)
@@ -145,7 +147,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 };
                 config.policy = policy;
             }
-            "--no-dictionary" => config.dictionary = false,
+            "--dictionary" => config.dictionary = true,
             "--arch" => config.arch = Some(value()?),
             "--release" => config.release = Some(value()?),
             other => return Err(format!("unknown option {other:?} (see --help)")),

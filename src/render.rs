@@ -30,8 +30,10 @@ use tinybmp::Bmp;
 
 /// The default base URL: the page of the decoder demo that Linux's
 /// `DRM_PANIC_SCREEN_QR_CODE_URL` help text points to
-/// (`github.com/kdj0c/panic_report`). It reads the `z=` packing this crate
-/// writes; it does not know the preset dictionaries (`d=`).
+/// (`github.com/kdj0c/panic_report`), the page distributions deploy. It
+/// reads the `z=` packing this crate writes, from the query or the
+/// fragment; it does not know the preset dictionary, so
+/// [`Config::dictionary`] is off by default.
 pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/";
 
 /// The default log: a real x86_64 panic (see `examples/data/README.md`).
@@ -72,7 +74,9 @@ pub struct Config {
     /// (`panic_qr_version`), the fewest pixels per module, the quiet zone
     /// and the most modules across a photo of the whole screen.
     pub policy: Policy,
-    /// Allow the preset dictionary when it carries more of the log.
+    /// Allow the preset dictionary when it carries more of the log (the URL
+    /// then has `&zd=2`). Only for a decoder page that knows it, as the one
+    /// in `web/` does: the deployed page shows no log for such a code.
     pub dictionary: bool,
     /// A fixed mask, or `None` to choose by penalty.
     pub mask: Option<Mask>,
@@ -80,7 +84,8 @@ pub struct Config {
 
 impl Default for Config {
     /// A 1920×1080 XRGB8888 screen, [`DEFAULT_URL`], guessed arch and
-    /// release, dictionary allowed, and the layout of [`Policy::DEFAULT`]:
+    /// release, no dictionary (codes the deployed decoder page reads), and
+    /// the layout of [`Policy::DEFAULT`]:
     /// level L (boosted when it costs no log bytes), versions up to 40, at
     /// least 2 pixels per module and at most 256 modules across a photo of
     /// the whole screen, the largest scale that fits.
@@ -101,7 +106,7 @@ impl Default for Config {
             arch: None,
             release: None,
             policy: Policy::DEFAULT,
-            dictionary: true,
+            dictionary: false,
             mask: None,
         }
     }
