@@ -32,7 +32,9 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
   --width, --height the screen size (default: 1920x1080)
   --format NAME     the DRM pixel format, by name or fourcc (default: xrgb8888)
   --url URL         the base URL, as CONFIG_DRM_PANIC_SCREEN_QR_CODE_URL
-                    (default: https://kdj0c.github.io/panic_report/)
+                    (default: https://kdj0c.github.io/panic_report/#);
+                    ending in #, the parameters go in the fragment
+                    (URL#?a=...&z=...), which never leaves the phone
   --no-url          put the raw log in the code instead of a URL
   --policy NAME     the layout policy: default (level L, versions up to 40,
                     at most 256 modules across a photo of the screen: what

@@ -30,11 +30,12 @@ use tinybmp::Bmp;
 
 /// The default base URL: the page of the decoder demo that Linux's
 /// `DRM_PANIC_SCREEN_QR_CODE_URL` help text points to
-/// (`github.com/kdj0c/panic_report`), the page distributions deploy. It
-/// reads the `z=` packing this crate writes, from the query or the
-/// fragment; it does not know the preset dictionary, so
-/// [`Config::dictionary`] is off by default.
-pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/";
+/// (`github.com/kdj0c/panic_report`), the page distributions deploy, in the
+/// fragment form: it ends in `#`, so the code holds `...#?a=...&z=...` and
+/// the log never leaves the phone. That page reads the `z=` packing this
+/// crate writes, from the query or the fragment; it does not know the
+/// preset dictionary, so [`Config::dictionary`] is off by default.
+pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/#";
 
 /// The default log: a real x86_64 panic (see `examples/data/README.md`).
 pub const SAMPLE_KMSG: &[u8] = include_bytes!("../examples/data/sample-kmsg.log");
