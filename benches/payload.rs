@@ -92,7 +92,7 @@ mod linux_zlib {
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
 use panicqr::deflate::WORKSPACE_LEN;
-use panicqr::payload::{fit_compressed, KMSG_DICTIONARY};
+use panicqr::payload::{fit_compressed, KMSG_DICTIONARY, KMSG_DICTIONARY_PARAM};
 use panicqr::{panic_url_capacity, Ecc, Version};
 use std::time::{Duration, Instant};
 
@@ -149,8 +149,9 @@ fn ours_carried(
     ws: &mut [u8],
     out: &mut [u8],
 ) -> usize {
-    // `&d=<id>`: core keeps the dictionary id to one digit.
-    let url_len = URL_LEN + if dict.is_some() { b"&d=0".len() } else { 0 };
+    // `&zd=<id>`: core keeps the dictionary id to one digit.
+    let marker = "&".len() + KMSG_DICTIONARY_PARAM.len() + "=0".len();
+    let url_len = URL_LEN + if dict.is_some() { marker } else { 0 };
     let capacity = panic_url_capacity(Version::new(version).unwrap(), Ecc::Low, url_len);
     match fit_compressed(log, dict, ws, &mut out[..capacity]) {
         Ok(fit) => log.len() - fit.tail_start,

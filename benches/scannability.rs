@@ -62,7 +62,9 @@
 //!   2 (the photo then fails).
 //! - `default`: [`Policy::DEFAULT`] (modules of at least 1/256 of the
 //!   screen's width) with [`layout::plan`] and [`layout::place`]: automatic
-//!   mask, level L with boost, the dictionary;
+//!   mask, level L with boost, the dictionary allowed (the encoder's
+//!   default when `docs/scannability.md` was measured; opt-in now, and kept
+//!   here so that its tables reproduce);
 //! - `largest`: [`Policy::LARGEST`] (the largest code that fits, no limit
 //!   for the photo), the same way;
 //! - `recommended`: [`Policy::RECOMMENDED`] (up to version 30, level M, at

@@ -5,13 +5,16 @@
 //! ```
 //!
 //! The log goes to standard output; the architecture, the release, the byte
-//! counts and any warnings go to standard error.
+//! counts and any warnings go to standard error. A URL may carry its
+//! parameters in the query (`https://host/r?a=...&z=...`) or in the fragment
+//! (`https://host/r#?a=...&z=...`), read as the deployed decoder page reads
+//! them.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use panicqr_tools::decode::{decode_payload, Decoded};
+use panicqr_tools::decode::{decode_payload, Decoded, Packing};
 use panicqr_tools::scan::{load_image, scan_image};
 
 const USAGE: &str = "usage: decode IMAGE.png|IMAGE.jpg|URL";
@@ -24,60 +27,80 @@ fn run(arg: &str) -> Result<Decoded, String> {
     scan_image(&img, decode_payload).map_err(|e| e.to_string())
 }
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let [arg] = args.as_slice() else {
-        eprintln!("{USAGE}");
+/// The whole program: `args` without the program name, the log to `out`,
+/// the rest to `err`.
+pub fn cli(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    // Writes to `err` are best effort, as `eprintln!` is.
+    let [arg] = args else {
+        let _ = writeln!(err, "{USAGE}");
         return ExitCode::from(2);
     };
     if arg == "-h" || arg == "--help" {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
+        return match writeln!(out, "{USAGE}") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        };
     }
-    // rqrr can panic on odd pictures; the scanner catches that, so the
-    // default hook's message would only confuse.
-    std::panic::set_hook(Box::new(|_| {}));
     let decoded = match std::panic::catch_unwind(|| run(arg)) {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => {
-            eprintln!("decode: {e}");
+            let _ = writeln!(err, "decode: {e}");
             return ExitCode::FAILURE;
         }
         Err(_) => {
-            eprintln!("decode: internal error while decoding {arg}");
+            let _ = writeln!(err, "decode: internal error while decoding {arg}");
             return ExitCode::FAILURE;
         }
     };
-    match &decoded.url {
+    let _ = match &decoded.url {
         Some(url) => {
-            eprintln!("arch: {}", url.arch.as_deref().unwrap_or("(none)"));
-            eprintln!("release: {}", url.release.as_deref().unwrap_or("(none)"));
             let packing = match url.packing {
-                panicqr_tools::decode::Packing::Mainline => "z= (mainline)",
-                panicqr_tools::decode::Packing::Linux612 => "zl= (Linux 6.12)",
+                Packing::Mainline => "z= (mainline)",
+                Packing::Linux612 => "zl= (Linux 6.12)",
             };
             let dict = url
                 .dictionary
-                .map_or(String::new(), |d| format!(", dictionary d={d}"));
-            eprintln!("packing: {packing}{dict}");
-            eprintln!(
-                "bytes: {} compressed, {} log",
-                decoded.compressed_len,
-                decoded.log.len()
-            );
+                .map_or(String::new(), |d| format!(", dictionary {d}"));
+            let part = if url.fragment { "fragment" } else { "query" };
+            writeln!(
+                err,
+                "arch: {}\nrelease: {}",
+                url.arch.as_deref().unwrap_or("(none)"),
+                url.release.as_deref().unwrap_or("(none)")
+            )
+            .and_then(|()| match &url.distribution {
+                Some(d) => writeln!(err, "distribution (d=): {d}"),
+                None => Ok(()),
+            })
+            .and_then(|()| writeln!(err, "packing: {packing}{dict}, parameters in the {part}"))
+            .and_then(|()| {
+                writeln!(
+                    err,
+                    "bytes: {} compressed, {} log",
+                    decoded.compressed_len,
+                    decoded.log.len()
+                )
+            })
         }
-        None => eprintln!("raw byte payload: {} log bytes", decoded.log.len()),
-    }
+        None => writeln!(err, "raw byte payload: {} log bytes", decoded.log.len()),
+    };
     for w in &decoded.warnings {
-        eprintln!("warning: {w}");
+        let _ = writeln!(err, "warning: {w}");
     }
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(&decoded.log)
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return ExitCode::FAILURE;
+    match out.write_all(&decoded.log).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
     }
-    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // rqrr can panic on odd pictures; the scanner catches that, so the
+    // default hook's message would only confuse.
+    std::panic::set_hook(Box::new(|_| {}));
+    cli(
+        &args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
 }

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example render -- [--kmsg FILE] [--width 1920] [--height 1080]
 //!     [--format xrgb8888|rgb565|...] [--url URL | --no-url] [--ecc l|m|q|h]
-//!     [--max-version N] [--max-modules-across N] [--no-dictionary] [--mask N]
+//!     [--max-version N] [--max-modules-across N] [--dictionary] [--mask N]
 //!     [--arch A] [--release R] [--out panic.png] [--matrix]
 //! ```
 //!
@@ -25,14 +25,16 @@ const USAGE: &str = "\
 usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
               [--url URL | --no-url] [--policy default|largest|recommended]
               [--ecc l|m|q|h] [--max-version 1..40] [--max-modules-across N]
-              [--no-dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
+              [--dictionary] [--mask 0..7] [--arch ARCH] [--release RELEASE]
               [--out FILE.png] [--matrix]
 
   --kmsg FILE       the kernel log (default: the bundled sample crash log)
   --width, --height the screen size (default: 1920x1080)
   --format NAME     the DRM pixel format, by name or fourcc (default: xrgb8888)
   --url URL         the base URL, as CONFIG_DRM_PANIC_SCREEN_QR_CODE_URL
-                    (default: https://kdj0c.github.io/panic_report/)
+                    (default: https://kdj0c.github.io/panic_report/#);
+                    ending in #, the parameters go in the fragment
+                    (URL#?a=...&z=...), which never leaves the phone
   --no-url          put the raw log in the code instead of a URL
   --policy NAME     the layout policy: default (level L, versions up to 40,
                     at most 256 modules across a photo of the screen: what
@@ -48,7 +50,9 @@ usage: render [--kmsg FILE] [--width PIXELS] [--height PIXELS] [--format NAME]
                     smaller version keeps the modules at least the screen's
                     width (or 4/3 of its height) over N pixels; 0 for no
                     limit, as Linux (default: 256)
-  --no-dictionary   never use the preset kmsg dictionary (d=2)
+  --dictionary      use the preset kmsg dictionary when it carries more
+                    (zd=2): only for a decoder page that knows it, as the
+                    one in web/; the page distributions deploy shows no log
   --mask N          a fixed mask pattern (default: chosen by penalty)
   --arch, --release the a= and v= values (default: read from the log,
                     else x86_64 and unknown)
@@ -145,7 +149,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 };
                 config.policy = policy;
             }
-            "--no-dictionary" => config.dictionary = false,
+            "--dictionary" => config.dictionary = true,
             "--arch" => config.arch = Some(value()?),
             "--release" => config.release = Some(value()?),
             other => return Err(format!("unknown option {other:?} (see --help)")),

@@ -35,7 +35,10 @@ struct panicqr_glue_msg {
 /**
  * struct panicqr_glue_config - what to put in the code and how to lay it out
  * @base_url: the URL the code points to, NUL-terminated, or NULL or "" to
- *            carry the raw log in the code
+ *            carry the raw log in the code; ending in '#', it puts the
+ *            parameters in the fragment (BASE#?a=...&v=...&z=...), which
+ *            the deployed decoder page reads and which keeps the log on the
+ *            phone
  * @arch: the machine name sent with the URL (utsname()->machine), or NULL
  * @release: the kernel release sent with the URL, or NULL
  * @fg_color: light modules and quiet zone, XRGB8888
@@ -49,11 +52,17 @@ struct panicqr_glue_msg {
  * @max_version: largest version of the code, 1 to 40
  * @ecc: error correction level, 0 = L, 1 = M, 2 = Q, 3 = H
  * @dictionary: allow the preset kernel log dictionary when it carries more
+ *              (URL parameter zd=2). Leave it false for the decoder page
+ *              distributions deploy (github.com/kdj0c/panic_report), which
+ *              inflates without a dictionary and shows no log for such a
+ *              code; the patched drm_panic.c sets it from
+ *              CONFIG_DRM_PANIC_QR_PANICQR_DICTIONARY (default n)
  *
  * The values the patched drm_panic.c passes (level L, @min_scale 2,
  * @max_modules_across 256 from panic_qr_modules_across, @quiet_zone 4,
- * @max_version from panic_qr_version) are the library's Policy::DEFAULT,
- * chosen from the photo simulation in docs/scannability.md. At a real
+ * @max_version from panic_qr_version, no @dictionary) are the library's
+ * Policy::DEFAULT, chosen from the photo simulation in
+ * docs/scannability.md. At a real
  * panic the log fills the code: a version 40 code, as Linux draws, has
  * modules of 2 to 3 pixels in a phone photo of the whole screen and reads
  * in under half of clean photos; modules of 1/256 of the screen's width

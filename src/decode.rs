@@ -2,9 +2,14 @@
 //!
 //! A panic QR code holds one of two things:
 //!
-//! - a URL `<base>?a=<arch>&v=<release>[&d=<id>]&z=<digits>` (mainline
+//! - a URL `<base>?a=<arch>&v=<release>[&zd=<id>]&z=<digits>` (mainline
 //!   packing) or `...&zl=<digits>` (Linux 6.12's packing), where the digits
-//!   pack a zlib stream holding the end of the kernel log;
+//!   pack a zlib stream holding the end of the kernel log. The parameters
+//!   may also sit in the fragment, `<base>#?a=...`: as the decoder page
+//!   distributions deploy (`github.com/kdj0c/panic_report`) does, they are
+//!   read from the query when it has `z` or `zl`, else from the fragment.
+//!   `zd` names a preset dictionary; codes made before it named one with
+//!   `d=1` or `d=2`, which that page shows as the distribution;
 //! - or, when no URL is configured, the log text itself.
 //!
 //! [`decode_payload`] takes the bytes a QR decoder returned and gives back the
@@ -38,11 +43,12 @@ pub enum DecodeError {
         /// Byte offset of the group in the digit string.
         index: usize,
     },
-    /// The `d=` parameter is not a number.
+    /// The `zd=` parameter is not a number.
     BadDictionaryParam,
-    /// The payload asks for a dictionary this decoder does not have.
+    /// The zlib stream needs the dictionary the URL names, and this decoder
+    /// does not have it.
     UnknownDictionary {
-        /// The `d=` value.
+        /// The `zd=` (or older `d=`) value.
         id: u32,
     },
     /// The zlib stream needs a preset dictionary but the URL named none.
@@ -78,8 +84,8 @@ impl fmt::Display for DecodeError {
             Self::GroupTooLarge { index } => {
                 write!(f, "digit group at offset {index} is too large for its bits")
             }
-            Self::BadDictionaryParam => write!(f, "d= is not a number"),
-            Self::UnknownDictionary { id } => write!(f, "unknown dictionary d={id}"),
+            Self::BadDictionaryParam => write!(f, "zd= is not a number"),
+            Self::UnknownDictionary { id } => write!(f, "unknown dictionary {id}"),
             Self::DictionaryNeeded { adler } => write!(
                 f,
                 "zlib stream needs a preset dictionary (Adler-32 {adler:08x}) but the URL names none"
@@ -114,13 +120,21 @@ pub enum Packing {
 /// The parts of a panic URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PanicUrl {
-    /// Everything before the `?`.
+    /// Everything before the parameters: before the `?` when they are in
+    /// the query, up to and with the `#` when they are in the fragment.
     pub base: String,
+    /// The parameters came from the fragment (`<base>#?a=...`): the query
+    /// had neither `z` nor `zl`.
+    pub fragment: bool,
     /// The `a=` parameter: the machine architecture.
     pub arch: Option<String>,
     /// The `v=` parameter: the kernel release.
     pub release: Option<String>,
-    /// The `d=` parameter: the preset dictionary id, if any.
+    /// The `d=` parameter, which the deployed decoder page shows as the
+    /// distribution.
+    pub distribution: Option<String>,
+    /// The preset dictionary id: `zd=`, or for codes made before it, a
+    /// number in `d=`. Used only when the zlib stream asks for a dictionary.
     pub dictionary: Option<u32>,
     /// Which parameter held the digits.
     pub packing: Packing,
@@ -161,11 +175,55 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The parameters of one part of a URL (the query or the fragment), first
+/// occurrence of each kept, as `URLSearchParams.get` does.
+#[derive(Default)]
+struct Params<'a> {
+    a: Option<&'a str>,
+    v: Option<&'a str>,
+    d: Option<&'a str>,
+    zd: Option<&'a str>,
+    z: Option<&'a str>,
+    zl: Option<&'a str>,
+}
+
+impl<'a> Params<'a> {
+    fn parse(part: &'a str) -> Self {
+        let mut params = Params::default();
+        // `URLSearchParams` drops one leading `?`: `#?a=...` reads as `a=...`.
+        let part = part.strip_prefix('?').unwrap_or(part);
+        for pair in part.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match key {
+                "a" => &mut params.a,
+                "v" => &mut params.v,
+                "d" => &mut params.d,
+                "zd" => &mut params.zd,
+                "z" => &mut params.z,
+                "zl" => &mut params.zl,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        params
+    }
+
+    /// Whether this part holds a payload: a `z` or a `zl`. (The deployed
+    /// page also passes over an empty one; no encoder writes that.)
+    fn has_payload(&self) -> bool {
+        self.z.is_some() || self.zl.is_some()
+    }
+}
+
 /// Splits a panic URL into its parameters.
 ///
-/// Parameters may come in any order; unknown ones are ignored, and a `#`
-/// fragment is dropped. `a` and `v` are percent-decoded if they are escaped.
-/// When both `z` and `zl` are present, `z` wins.
+/// As the deployed decoder page does, the parameters come from the query
+/// when it has a `z` or `zl`, and otherwise from the fragment (after `#`,
+/// with or without a leading `?`). They may come in any order; unknown ones
+/// are ignored, and of a repeated one the first counts. `a`, `v` and `d` are
+/// percent-decoded if they are escaped. When both `z` and `zl` are present,
+/// `z` wins. A `d` that is not a number is a distribution name, not an
+/// error.
 ///
 /// ```
 /// use panicqr_tools::decode::{parse_panic_url, Packing};
@@ -173,42 +231,53 @@ fn percent_decode(s: &str) -> String {
 /// assert_eq!(url.arch.as_deref(), Some("x86_64"));
 /// assert_eq!(url.packing, Packing::Linux612);
 /// assert_eq!(url.digits, "1234");
+/// let url = parse_panic_url("https://p.example/#?a=arm64&v=6.18&z=255").unwrap();
+/// assert!(url.fragment);
+/// assert_eq!((url.base.as_str(), url.digits.as_str()), ("https://p.example/#", "255"));
 /// ```
 pub fn parse_panic_url(text: &str) -> Result<PanicUrl, DecodeError> {
     let text = text.trim();
-    let text = text.split('#').next().unwrap_or("");
-    let (base, query) = text.split_once('?').ok_or(DecodeError::NotPanicUrl)?;
-    let mut url = PanicUrl {
-        base: base.to_owned(),
-        arch: None,
-        release: None,
-        dictionary: None,
-        packing: Packing::Mainline,
-        digits: String::new(),
+    let (before_hash, fragment) = match text.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (text, None),
     };
-    let mut z = None;
-    let mut zl = None;
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "a" => url.arch = Some(percent_decode(value)),
-            "v" => url.release = Some(percent_decode(value)),
-            "d" => {
-                url.dictionary = Some(value.parse().map_err(|_| DecodeError::BadDictionaryParam)?)
-            }
-            "z" => z = Some(value),
-            "zl" => zl = Some(value),
-            _ => {}
+    let query = before_hash.split_once('?').map(|(_, query)| query);
+    let query_params = query.map(Params::parse);
+    let (base, params, in_fragment) = match (query_params, fragment) {
+        (Some(params), _) if params.has_payload() => {
+            let base = before_hash.split('?').next().unwrap_or("");
+            (base, params, false)
         }
-    }
-    let (packing, digits) = match (z, zl) {
+        (_, Some(fragment)) => {
+            let params = Params::parse(fragment);
+            if !params.has_payload() {
+                return Err(DecodeError::NotPanicUrl);
+            }
+            (&text[..before_hash.len() + 1], params, true)
+        }
+        _ => return Err(DecodeError::NotPanicUrl),
+    };
+    let dictionary = match (params.zd, params.d) {
+        (Some(zd), _) => Some(zd.parse().map_err(|_| DecodeError::BadDictionaryParam)?),
+        // Codes made before `zd` named the dictionary with a number in `d`.
+        (None, Some(d)) => d.parse().ok(),
+        (None, None) => None,
+    };
+    let (packing, digits) = match (params.z, params.zl) {
         (Some(d), _) => (Packing::Mainline, d),
         (None, Some(d)) => (Packing::Linux612, d),
         (None, None) => return Err(DecodeError::NotPanicUrl),
     };
-    url.packing = packing;
-    url.digits = digits.to_owned();
-    Ok(url)
+    Ok(PanicUrl {
+        base: base.to_owned(),
+        fragment: in_fragment,
+        arch: params.a.map(percent_decode),
+        release: params.v.map(percent_decode),
+        distribution: params.d.map(percent_decode),
+        dictionary,
+        packing,
+        digits: digits.to_owned(),
+    })
 }
 
 fn digit_values(digits: &str) -> Result<Vec<u8>, DecodeError> {
@@ -608,10 +677,12 @@ fn inflate_raw(input: &[u8], history: &[u8]) -> Result<(Vec<u8>, usize), DecodeE
 /// decode.
 pub const KMSG_DICTIONARY_1: &[u8] = include_bytes!("../core/dict/kmsg-1.bin");
 
-/// The kernel-log dictionary the core crate's encoder uses now, `d=2`.
+/// The kernel-log dictionary the core crate's encoder uses now, when asked
+/// to: `zd=2` (`d=2` in codes made before).
 pub const KMSG_DICTIONARY_2: &[u8] = include_bytes!("../core/dict/kmsg-2.bin");
 
-/// Preset dictionaries shipped with the core crate, by `d=` id.
+/// Preset dictionaries shipped with the core crate, by id (`zd=`, or `d=` in
+/// codes made before).
 pub fn builtin_dictionary(id: u32) -> Option<&'static [u8]> {
     match id {
         1 => Some(KMSG_DICTIONARY_1),
@@ -643,8 +714,8 @@ pub fn decode_payload(payload: &[u8]) -> Result<Decoded, DecodeError> {
     decode_payload_with(payload, &builtin_dictionary)
 }
 
-/// Like [`decode_payload`], with `dictionary` mapping `d=` ids to preset
-/// dictionaries.
+/// Like [`decode_payload`], with `dictionary` mapping `zd=` (or older `d=`)
+/// ids to preset dictionaries.
 pub fn decode_payload_with(
     payload: &[u8],
     dictionary: &dyn Fn(u32) -> Option<&'static [u8]>,
@@ -666,9 +737,16 @@ pub fn decode_payload_with(
             warnings: Vec::new(),
         });
     };
-    let dict = match url.dictionary {
-        None | Some(0) => None,
-        Some(id) => Some(dictionary(id).ok_or(DecodeError::UnknownDictionary { id })?),
+    // The dictionary is looked up only when the stream asks for one: a `d`
+    // may also be a distribution's number.
+    let dict = url.dictionary.and_then(dictionary);
+    let inflate_zlib = |stream: &[u8], dict| {
+        inflate_zlib(stream, dict).map_err(|e| match (e, url.dictionary) {
+            (DecodeError::DictionaryNeeded { .. }, Some(id)) => {
+                DecodeError::UnknownDictionary { id }
+            }
+            (e, _) => e,
+        })
     };
     let mut warnings = Vec::new();
     let (compressed, inflated) = match url.packing {

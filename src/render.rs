@@ -30,9 +30,12 @@ use tinybmp::Bmp;
 
 /// The default base URL: the page of the decoder demo that Linux's
 /// `DRM_PANIC_SCREEN_QR_CODE_URL` help text points to
-/// (`github.com/kdj0c/panic_report`). It reads the `z=` packing this crate
-/// writes; it does not know the preset dictionaries (`d=`).
-pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/";
+/// (`github.com/kdj0c/panic_report`), the page distributions deploy, in the
+/// fragment form: it ends in `#`, so the code holds `...#?a=...&z=...` and
+/// the log never leaves the phone. That page reads the `z=` packing this
+/// crate writes, from the query or the fragment; it does not know the
+/// preset dictionary, so [`Config::dictionary`] is off by default.
+pub const DEFAULT_URL: &str = "https://kdj0c.github.io/panic_report/#";
 
 /// The default log: a real x86_64 panic (see `examples/data/README.md`).
 pub const SAMPLE_KMSG: &[u8] = include_bytes!("../examples/data/sample-kmsg.log");
@@ -72,7 +75,9 @@ pub struct Config {
     /// (`panic_qr_version`), the fewest pixels per module, the quiet zone
     /// and the most modules across a photo of the whole screen.
     pub policy: Policy,
-    /// Allow the preset dictionary when it carries more of the log.
+    /// Allow the preset dictionary when it carries more of the log (the URL
+    /// then has `&zd=2`). Only for a decoder page that knows it, as the one
+    /// in `web/` does: the deployed page shows no log for such a code.
     pub dictionary: bool,
     /// A fixed mask, or `None` to choose by penalty.
     pub mask: Option<Mask>,
@@ -80,7 +85,8 @@ pub struct Config {
 
 impl Default for Config {
     /// A 1920×1080 XRGB8888 screen, [`DEFAULT_URL`], guessed arch and
-    /// release, dictionary allowed, and the layout of [`Policy::DEFAULT`]:
+    /// release, no dictionary (codes the deployed decoder page reads), and
+    /// the layout of [`Policy::DEFAULT`]:
     /// level L (boosted when it costs no log bytes), versions up to 40, at
     /// least 2 pixels per module and at most 256 modules across a photo of
     /// the whole screen, the largest scale that fits.
@@ -101,7 +107,7 @@ impl Default for Config {
             arch: None,
             release: None,
             policy: Policy::DEFAULT,
-            dictionary: true,
+            dictionary: false,
             mask: None,
         }
     }
@@ -206,7 +212,7 @@ pub struct Summary {
     pub scale: u32,
     /// The code and its quiet zone on the screen.
     pub canvas: Rect,
-    /// The URL prefix (`<url>?a=...&v=...[&d=2]&z=`), empty without a URL.
+    /// The URL prefix (`<url>?a=...&v=...[&zd=2]&z=`), empty without a URL.
     pub url_prefix: String,
     /// The architecture sent, and where it came from.
     pub arch: (String, Origin),
@@ -277,7 +283,8 @@ impl fmt::Display for Summary {
                 self.payload_len,
                 if self.dictionary {
                     format!(
-                        " with the kmsg dictionary (d={})",
+                        " with the kmsg dictionary ({}={})",
+                        payload::KMSG_DICTIONARY_PARAM,
                         payload::KMSG_DICTIONARY_ID
                     )
                 } else {

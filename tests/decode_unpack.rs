@@ -219,8 +219,59 @@ fn url_parameters_in_any_order() {
     assert_eq!(a.arch.as_deref(), Some("aarch64"));
     assert_eq!(a.release.as_deref(), Some("6.15.0-rc1"));
     assert_eq!(a.dictionary, Some(1));
+    assert_eq!(a.distribution.as_deref(), Some("1"));
+    assert!(!a.fragment);
     assert_eq!(a.packing, Packing::Mainline);
     assert_eq!(a.digits, "00513");
+    // `zd` names the dictionary now, and wins over an older `d`.
+    let c = parse_panic_url("https://panic.example/qr?a=aarch64&v=6.15.0-rc1&zd=2&d=1&z=00513")
+        .unwrap();
+    assert_eq!(
+        (c.dictionary, c.distribution.as_deref()),
+        (Some(2), Some("1"))
+    );
+}
+
+/// The deployed page's rule: the query when it has `z` or `zl`, else the
+/// fragment, with or without a leading `?`.
+#[test]
+fn url_parameters_in_the_fragment() {
+    let u = parse_panic_url("https://host/report#?a=x86_64&v=6.18.0&z=00513").unwrap();
+    assert!(u.fragment);
+    assert_eq!(u.base, "https://host/report#");
+    assert_eq!(u.arch.as_deref(), Some("x86_64"));
+    assert_eq!(u.release.as_deref(), Some("6.18.0"));
+    assert_eq!((u.packing, u.digits.as_str()), (Packing::Mainline, "00513"));
+    let v = parse_panic_url("https://host/report#a=x86_64&v=6.18.0&zl=171").unwrap();
+    assert_eq!((v.packing, v.digits.as_str()), (Packing::Linux612, "171"));
+    assert_eq!(v.arch.as_deref(), Some("x86_64"));
+    // A query without a payload gives way to the fragment, all of whose
+    // parameters count: none come from the query.
+    let w = parse_panic_url("https://host/r?a=query&d=fedora#?v=6.18&zd=2&z=255").unwrap();
+    assert!(w.fragment);
+    assert_eq!(w.base, "https://host/r?a=query&d=fedora#");
+    assert_eq!((w.arch, w.distribution), (None, None));
+    assert_eq!(
+        (w.release.as_deref(), w.dictionary),
+        (Some("6.18"), Some(2))
+    );
+    // A query with a payload wins over the fragment.
+    let q = parse_panic_url("https://host/r?a=q&z=255#?a=f&z=00513").unwrap();
+    assert!(!q.fragment);
+    assert_eq!(
+        (q.base.as_str(), q.arch.as_deref()),
+        ("https://host/r", Some("q"))
+    );
+    assert_eq!(q.digits, "255");
+    // Neither part has a payload.
+    assert_eq!(
+        parse_panic_url("https://host/r?a=x#?v=y"),
+        Err(DecodeError::NotPanicUrl)
+    );
+    assert_eq!(
+        parse_panic_url("https://host/r#"),
+        Err(DecodeError::NotPanicUrl)
+    );
 }
 
 #[test]
@@ -231,6 +282,9 @@ fn url_without_optional_parts() {
     // Unknown parameters and a fragment are ignored.
     let u = parse_panic_url("http://x/?foo=bar&z=255&x#frag").unwrap();
     assert_eq!(u.digits, "255");
+    // Of a repeated parameter the first counts, as `URLSearchParams.get`.
+    let u = parse_panic_url("http://x/?a=one&z=255&a=two&z=00513").unwrap();
+    assert_eq!((u.arch.as_deref(), u.digits.as_str()), (Some("one"), "255"));
     // Percent-encoding is undone where present, harmless where absent.
     let u = parse_panic_url("http://x/?v=6.1%2Bdebian&a=x86_64&z=").unwrap();
     assert_eq!(u.release.as_deref(), Some("6.1+debian"));
@@ -239,8 +293,14 @@ fn url_without_optional_parts() {
         parse_panic_url("http://x/?a=b"),
         Err(DecodeError::NotPanicUrl)
     );
+    // `d` is the distribution to the deployed page: a name is no error.
+    let u = parse_panic_url("http://x/?d=fedora%2042&z=255").unwrap();
     assert_eq!(
-        parse_panic_url("http://x/?d=one&z=255"),
+        (u.distribution.as_deref(), u.dictionary),
+        (Some("fedora 42"), None)
+    );
+    assert_eq!(
+        parse_panic_url("http://x/?zd=one&z=255"),
         Err(DecodeError::BadDictionaryParam)
     );
 }
@@ -374,7 +434,10 @@ fn test_dict(id: u32) -> Option<&'static [u8]> {
 fn payload_mainline_with_dictionary() {
     let log = sample_log();
     let z = zlib(&log, Some(TEST_DICT));
-    let url = format!("https://p.example/?a=riscv64&v=6.16.0&d=7&z={}", pack_z(&z));
+    let url = format!(
+        "https://p.example/?a=riscv64&v=6.16.0&zd=7&z={}",
+        pack_z(&z)
+    );
     let d = decode_payload_with(url.as_bytes(), &test_dict).unwrap();
     assert_eq!(d.log, log);
     assert_eq!(d.compressed_len, z.len());
@@ -386,9 +449,39 @@ fn payload_mainline_with_dictionary() {
         (Some("riscv64"), Some("6.16.0"))
     );
     assert_eq!(
-        decode_payload_with(url.replace("d=7", "d=8").as_bytes(), &test_dict),
+        decode_payload_with(url.replace("zd=7", "zd=8").as_bytes(), &test_dict),
         Err(DecodeError::UnknownDictionary { id: 8 })
     );
+    // Codes made before `zd` named it with `d`, in the query or the
+    // fragment.
+    for legacy in [
+        url.replace("zd=7", "d=7"),
+        url.replace("/?", "/#?").replace("zd=7", "d=7"),
+    ] {
+        let d = decode_payload_with(legacy.as_bytes(), &test_dict).unwrap();
+        assert_eq!(d.log, log, "{legacy}");
+        assert_eq!(
+            decode_payload_with(legacy.replace("d=7", "d=8").as_bytes(), &test_dict),
+            Err(DecodeError::UnknownDictionary { id: 8 })
+        );
+    }
+}
+
+/// A `d` the stream does not need is a distribution: an unknown number or a
+/// name decodes a plain stream, from the query or the fragment.
+#[test]
+fn payload_with_a_distribution() {
+    let log = sample_log();
+    let digits = pack_z(&zlib(&log, None));
+    for url in [
+        format!("https://p.example/?a=x86_64&v=6.18&d=9&z={digits}"),
+        format!("https://p.example/?a=x86_64&v=6.18&d=2&z={digits}"),
+        format!("https://p.example/#?a=x86_64&v=6.18&d=fedora&z={digits}"),
+    ] {
+        let d = decode_payload(url.as_bytes()).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(d.log, log, "{url}");
+        assert!(d.url.unwrap().distribution.is_some());
+    }
 }
 
 #[test]
@@ -446,6 +539,9 @@ fn payload_with_each_shipped_dictionary() {
         let d = decode_payload(url.as_bytes()).unwrap();
         assert_eq!(d.log, log);
         assert_eq!(d.checksum, Checksum::Verified);
+        // The same stream named by today's marker, in the fragment.
+        let today = url.replace("/?", "/#?").replace("&d=", "&zd=");
+        assert_eq!(decode_payload(today.as_bytes()).unwrap().log, log);
         // Without `d=` the stream cannot be read, nor with the other id.
         assert!(matches!(
             decode_payload(url.replace(&format!("&d={id}"), "").as_bytes()),

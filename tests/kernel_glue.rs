@@ -122,7 +122,8 @@ struct Frame {
     log_bytes: usize,
     version: usize,
     scale: usize,
-    url: bool,
+    /// The base URL, or `None` for the raw log.
+    url: Option<String>,
     whole_lines: bool,
 }
 
@@ -140,7 +141,7 @@ fn manifest(dir: &Path) -> Vec<Frame> {
                 log_bytes: f[3].parse().unwrap(),
                 version: f[4].parse().unwrap(),
                 scale: f[5].parse().unwrap(),
-                url: f[6] == "url",
+                url: (f[6] != "raw").then(|| f[6].to_owned()),
                 whole_lines: f[7] == "lines",
             }
         })
@@ -185,6 +186,10 @@ fn glue_paints_decodable_codes_of_the_log_tail() {
     let frames = manifest(&dir);
     // Every format in three ways, eleven screen sizes, two guard pages.
     assert!(frames.len() >= 60, "only {} frames", frames.len());
+    // Some in the fragment form, without the dictionary.
+    assert!(frames
+        .iter()
+        .any(|f| f.url.as_ref().is_some_and(|u| u.ends_with('#'))));
     for frame in &frames {
         let (width, height, meta, payload) = decode_frame(&dir.join(&frame.file));
         let name = &frame.file;
@@ -203,10 +208,17 @@ fn glue_paints_decodable_codes_of_the_log_tail() {
                 "{name}: the tail does not start on a line"
             );
         }
-        let carried = if frame.url {
+        let carried = if let Some(base) = &frame.url {
             let decoded = decode_payload(&payload).unwrap_or_else(|e| panic!("{name}: {e}"));
             let url = decoded.url.as_ref().expect("a panic URL");
-            assert_eq!(url.base, "https://panicqr.example/", "{name}");
+            // A base ending in `#` gives `<base>#?a=...`: the fragment form.
+            assert!(
+                payload.starts_with(format!("{base}?a=").as_bytes()),
+                "{name}: {}",
+                String::from_utf8_lossy(&payload[..60])
+            );
+            assert_eq!(url.fragment, base.ends_with('#'), "{name}");
+            assert_eq!(&url.base, base, "{name}");
             assert_eq!(url.arch.as_deref(), Some("x86_64"), "{name}");
             assert_eq!(url.release.as_deref(), Some("6.12.0-panicqr"), "{name}");
             decoded.log

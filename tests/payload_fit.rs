@@ -208,7 +208,7 @@ fn encode_kmsg_round_trips_through_a_decoder() {
             let text = scan(&code);
             let prefix: &[u8] = if report.dictionary {
                 used_dictionary += 1;
-                b"https://panic.example.org/r?a=aarch64&v=6.12.0-test&d=2&z="
+                b"https://panic.example.org/r?a=aarch64&v=6.12.0-test&zd=2&z="
             } else {
                 b"https://panic.example.org/r?a=aarch64&v=6.12.0-test&z="
             };

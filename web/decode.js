@@ -1,9 +1,13 @@
 // Reads a kernel panic QR URL back, in the browser, offline.
 //
-// The query holds `a` (architecture), `v` (release), optionally `d` (preset
-// dictionary id) and the zlib stream packed as digits: `z` (mainline: 7
-// little-endian bytes per 17 digits) or `zl` (Linux 6.12: 13 bits per 4
-// digits). This mirrors src/decode.rs of panicqr-tools.
+// The parameters are `a` (architecture), `v` (release), optionally `zd`
+// (preset dictionary id; codes made before named it with a number in `d`,
+// which the page distributions deploy shows as the distribution) and the
+// zlib stream packed as digits: `z` (mainline: 7 little-endian bytes per 17
+// digits) or `zl` (Linux 6.12: 13 bits per 4 digits). As in that page, they
+// come from the query when it has `z` or `zl`, else from the fragment
+// (`page#?a=...`, which never leaves the phone). This mirrors src/decode.rs
+// of panicqr-tools.
 /* global pako, PANICQR_DICTIONARIES */
 'use strict';
 
@@ -182,7 +186,11 @@ const PanicQr = (() => {
       if (stream.length < 6) throw new Error('not a zlib stream (bad header)');
       const want = be32(stream, 2);
       pos = 6;
-      if (!dict) throw new Error('the zlib stream needs a preset dictionary but the URL names none');
+      if (!dict) {
+        const e = new Error('the zlib stream needs a preset dictionary but the URL names none');
+        e.needsDictionary = true;
+        throw e;
+      }
       if (adler32(dict) !== want) throw new Error('the zlib stream was made with another dictionary');
       options.dictionary = dict;
     }
@@ -195,41 +203,72 @@ const PanicQr = (() => {
     const used = pos + inflater.strm.total_in;
     const checksum =
       used + 4 <= stream.length ? (be32(stream, used) === adler32(data) ? 'ok' : 'mismatch') : 'missing';
-    return { data, checksum };
+    return { data, checksum, usedDictionary: Boolean(flg & 0x20) };
   }
 
-  // Decodes a query string (`location.search`).
-  function decodeQuery(search) {
-    const params = new URLSearchParams(search);
+  // The parameters of a URL's query (`location.search`) and fragment
+  // (`location.hash`): the query's when it has `z` or `zl`, else the
+  // fragment's. Returns them and which part they came from.
+  function pickParams(search, hash) {
+    const query = new URLSearchParams(search);
+    if (query.has('z') || query.has('zl')) return { params: query, fragment: false };
+    return { params: new URLSearchParams((hash || '').replace(/^#/, '')), fragment: true };
+  }
+
+  // Decodes a panic URL's parameters, from `location.search` and
+  // `location.hash`.
+  function decodeUrl(search, hash) {
+    const { params, fragment } = pickParams(search, hash);
     const result = {
       arch: params.get('a'),
       release: params.get('v'),
-      dictionary: params.get('d'),
+      distribution: params.get('d'),
+      dictionary: null,
+      fragment,
       packing: null,
       compressedLen: 0,
       log: null,
       warnings: [],
     };
-    let dict = null;
-    if (result.dictionary !== null && result.dictionary !== '0') {
-      const b64 = typeof PANICQR_DICTIONARIES !== 'undefined' && PANICQR_DICTIONARIES[result.dictionary];
-      if (!b64) throw new Error(`unknown dictionary d=${result.dictionary}`);
-      dict = base64Bytes(b64);
+    if (params.has('zd')) {
+      result.dictionary = params.get('zd');
+      if (!/^[0-9]+$/.test(result.dictionary)) throw new Error('zd= is not a number');
+    } else if (/^[0-9]+$/.test(result.distribution || '')) {
+      // Codes made before `zd` named the dictionary with a number in `d`.
+      result.dictionary = result.distribution;
     }
+    // The dictionary is looked up only when the stream asks for one: a `d`
+    // may also be a distribution's number.
+    let dict = null;
+    if (result.dictionary !== null) {
+      const id = String(Number(result.dictionary));
+      const b64 = typeof PANICQR_DICTIONARIES !== 'undefined' && PANICQR_DICTIONARIES[id];
+      if (b64) dict = base64Bytes(b64);
+    }
+    const inflate = (bytes) => {
+      try {
+        return inflateZlib(bytes, dict);
+      } catch (e) {
+        if (e.needsDictionary && result.dictionary !== null) {
+          throw new Error(`unknown dictionary ${result.dictionary}`);
+        }
+        throw e;
+      }
+    };
     let chosen;
     if (params.has('z')) {
       result.packing = 'z';
       const bytes = unpackZ(params.get('z'));
-      chosen = { bytes, inflated: inflateZlib(bytes, dict) };
+      chosen = { bytes, inflated: inflate(bytes) };
     } else if (params.has('zl')) {
       result.packing = 'zl';
       const { candidates, lossy, tailBits } = unpackZl(params.get('zl'));
-      chosen = { bytes: candidates[0], inflated: inflateZlib(candidates[0], dict) };
+      chosen = { bytes: candidates[0], inflated: inflate(candidates[0]) };
       if (lossy && chosen.inflated.checksum !== 'ok') {
         let repaired = null;
         for (const c of candidates.slice(1)) {
           try {
-            const i = inflateZlib(c, dict);
+            const i = inflate(c);
             if (i.checksum === 'ok') {
               repaired = { bytes: c, inflated: i };
               break;
@@ -258,18 +297,23 @@ const PanicQr = (() => {
     }
     result.compressedLen = chosen.bytes.length;
     result.log = chosen.inflated.data;
+    result.usedDictionary = chosen.inflated.usedDictionary;
+    if (result.usedDictionary && !params.has('zd')) {
+      // The number in `d` named the dictionary, not a distribution.
+      result.distribution = null;
+    }
     return result;
   }
 
-  return { unpackZ, unpackZl, inflateZlib, adler32, decodeQuery };
+  return { unpackZ, unpackZl, inflateZlib, adler32, decodeUrl };
 })();
 
-function show(search) {
+function show(search, hash) {
   const $ = (id) => document.getElementById(id);
   const status = $('status');
   let result;
   try {
-    result = PanicQr.decodeQuery(search);
+    result = PanicQr.decodeUrl(search, hash);
   } catch (e) {
     status.textContent = `Cannot decode: ${e.message}`;
     status.className = 'error';
@@ -282,7 +326,11 @@ function show(search) {
   $('sizes').textContent =
     `${result.compressedLen} compressed bytes, ${result.log.length} log bytes` +
     (result.packing === 'zl' ? ' (Linux 6.12 packing)' : '') +
-    (result.dictionary ? `, dictionary ${result.dictionary}` : '');
+    (result.usedDictionary ? `, dictionary ${result.dictionary}` : '');
+  if (result.distribution) {
+    $('distribution').textContent = result.distribution;
+    $('distribution-row').hidden = false;
+  }
   $('log').textContent = text;
   const warnings = $('warnings');
   for (const w of result.warnings) {
@@ -315,5 +363,5 @@ function show(search) {
 }
 
 if (typeof document !== 'undefined') {
-  document.addEventListener('DOMContentLoaded', () => show(location.search));
+  document.addEventListener('DOMContentLoaded', () => show(location.search, location.hash));
 }

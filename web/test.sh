@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Tests the web decoder in real headless Chromium: installs what it needs
+# Tests the web decoders in real headless Chromium: installs what it needs
 # (Debian's chromium, the pinned npm packages), checks that the generated
-# dictionary file and the vendored pako are fresh, makes URLs from corpus
-# crash logs with our encoder, and checks that the page shows each log.
+# dictionary files and the vendored pako are fresh, makes URLs from corpus
+# crash logs with our encoder, and checks that our page (web/index.html)
+# shows each log, and that a model of the page distributions deploy
+# (web/compat/) shows the log of every code the renderer draws by default,
+# in the query and the fragment form, and no log for a dictionary code.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -20,11 +23,15 @@ trap 'rm -rf "$fixtures"' EXIT
 cargo build -q --example panic_url --manifest-path "$root/Cargo.toml"
 gen="${CARGO_TARGET_DIR:-$root/target}/debug/examples/panic_url"
 i=0
+defaults=0
 for log in "$corpus"/*.log; do
+    # Every log as the renderer draws it by default, in both URL forms, and
+    # with the dictionary allowed.
+    modes="render render-fragment render-dict render-dict-fragment"
+    defaults=$((defaults + 2))
     case $i in
-        0) modes="z z-dict z-dict-1 zl zl-lossy" ;;
-        1|2|3) modes="z-dict" ;;
-        *) break ;;
+        0) modes+=" z z-fragment z-dict z-dict-fragment z-dict-d2 z-dict-1 zl zl-lossy" ;;
+        1|2|3) modes+=" z-dict" ;;
     esac
     for mode in $modes; do
         name="$(basename "$log" .log)-$mode"
@@ -32,4 +39,4 @@ for log in "$corpus"/*.log; do
     done
     i=$((i + 1))
 done
-node "$here/test.mjs" "$fixtures"
+node "$here/test.mjs" "$fixtures" "$defaults"

@@ -12,12 +12,25 @@
 //! With a base URL, the code holds one byte segment with
 //! `<base>?a=<arch>&v=<release>&z=` and then the zlib stream in the panic
 //! packing ([`Segment::PanicDigits`]), exactly as mainline Linux does
-//! (versions 6.10 and 6.11; 6.12 moved to `&zl=` and a 13-bit packing). With
-//! the dictionary the URL reads `...&v=<release>&d=2&z=`, where `d` names the
-//! dictionary ([`KMSG_DICTIONARY_ID`]); a decoder inflates with
-//! [`KMSG_DICTIONARY`] as zlib's preset dictionary. Dictionaries are never
-//! changed once shipped: a new one takes the next id, and decoders keep the
-//! old ones (`d=1` is `core/dict/kmsg-1.bin`).
+//! (versions 6.10 and 6.11; 6.12 moved to `&zl=` and a 13-bit packing). This
+//! is the wire format of the decoder page distributions deploy
+//! (`github.com/kdj0c/panic_report`), which reads the parameters from the
+//! query or, when the query has neither `z` nor `zl`, from the fragment: a
+//! base ending in `#` gives `<base>#?a=...`, and the log never leaves the
+//! phone. A base that already ends in `?` or `&` gets no second separator
+//! (`<base>a=...`).
+//!
+//! The preset dictionary is opt-in ([`KmsgRequest::dictionary`]): the
+//! deployed page inflates without one. With it the URL reads
+//! `...&v=<release>&zd=2&z=`, where `zd` names the dictionary
+//! ([`KMSG_DICTIONARY_PARAM`], [`KMSG_DICTIONARY_ID`]); a decoder inflates
+//! with [`KMSG_DICTIONARY`] as zlib's preset dictionary. The deployed page
+//! ignores `zd` and fails on such a code with zlib's "need dictionary"
+//! rather than showing anything else: the stream's header asks for the
+//! dictionary before any data. Dictionaries are never changed once shipped:
+//! a new one takes the next id, and decoders keep the old ones. Codes made
+//! before `zd` named the dictionary with `d`, which the deployed page shows
+//! as the distribution (`d=1` is `core/dict/kmsg-1.bin`, `d=2` this one).
 //!
 //! Without a base URL the code holds the raw end of the log as one byte
 //! segment, as Linux does.
@@ -44,12 +57,20 @@ use crate::{Error, QrCode};
 /// of real kernel crash logs, built by `scripts/build-dictionary.py`.
 pub const KMSG_DICTIONARY: &[u8] = include_bytes!("../dict/kmsg-2.bin");
 
-/// The id of [`KMSG_DICTIONARY`], sent as the URL parameter `d`.
+/// The id of [`KMSG_DICTIONARY`], the value of [`KMSG_DICTIONARY_PARAM`].
 pub const KMSG_DICTIONARY_ID: u8 = 2;
 
-/// The URL parameter that names [`KMSG_DICTIONARY`]: `&d=2`.
-const DICTIONARY_PARAM: &[u8] = &[b'&', b'd', b'=', b'0' + KMSG_DICTIONARY_ID];
+/// The URL parameter that names the preset dictionary: `&zd=2`.
+///
+/// Not `d`, which codes made before used: the deployed decoder page shows
+/// `d` as the distribution. That page reads `a`, `v`, `d`, `z` and `zl` and
+/// ignores `zd`.
+pub const KMSG_DICTIONARY_PARAM: &str = "zd";
+
+/// `&zd=2`, as the URL holds it.
+const DICTIONARY_PARAM: &[u8] = &[b'&', b'z', b'd', b'=', b'0' + KMSG_DICTIONARY_ID];
 const _: () = assert!(KMSG_DICTIONARY_ID < 10);
+const _: () = assert!(matches!(KMSG_DICTIONARY_PARAM.as_bytes(), [b'z', b'd']));
 
 /// The dictionary's URL parameter if `request` allows the dictionary, else
 /// nothing.
@@ -58,6 +79,16 @@ fn dictionary_param(request: &KmsgRequest<'_>) -> &'static [u8] {
         DICTIONARY_PARAM
     } else {
         b""
+    }
+}
+
+/// What goes between the base URL and `a=`: `?`, or nothing when the base
+/// already ends in `?` or `&`. A base ending in `#` gets `#?a=`, the
+/// fragment form of the deployed decoder page.
+fn query_separator(base: &[u8]) -> &'static [u8] {
+    match base.last() {
+        Some(b'?' | b'&') => b"",
+        _ => b"?",
     }
 }
 
@@ -90,7 +121,9 @@ pub struct KmsgRequest<'a> {
     pub release: &'a [u8],
     /// Allow [`KMSG_DICTIONARY`]: [`encode_kmsg`] fits the tail with and
     /// without it and keeps whichever carries more of the log (the URL then
-    /// has `&d=2`; a tie keeps the plain stream).
+    /// has `&zd=2`; a tie keeps the plain stream). Off (`false`, as a zeroed
+    /// request has it) for the decoder page distributions deploy, which
+    /// reads no dictionary: a code made with it shows no log there.
     pub dictionary: bool,
     /// The version range, level and drawing options of the code.
     pub options: Options,
@@ -112,7 +145,7 @@ pub struct KmsgReport {
     pub truncated: bool,
     /// Compressions run to find the tail.
     pub compressions: usize,
-    /// The stream uses [`KMSG_DICTIONARY`] (the URL has `&d=2`).
+    /// The stream uses [`KMSG_DICTIONARY`] (the URL has `&zd=2`).
     pub dictionary: bool,
 }
 
@@ -385,7 +418,8 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
         None => 0,
         Some(base) => {
             base.len()
-                + b"?a=".len()
+                + query_separator(base).len()
+                + b"a=".len()
                 + request.arch.len()
                 + b"&v=".len()
                 + request.release.len()
@@ -395,9 +429,10 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
     }
 }
 
-/// Writes `<base>?a=<arch>&v=<release>[&d=2]&z=` to the start of `out` and
+/// Writes `<base>?a=<arch>&v=<release>[&zd=2]&z=` to the start of `out` and
 /// returns its length (0 without a base URL). The parts are copied as they
-/// are, not percent-encoded.
+/// are, not percent-encoded; the `?` is left out when the base already ends
+/// in `?` or `&`, so a base ending in `#` gives `<base>#?a=...`.
 ///
 /// # Errors
 ///
@@ -415,7 +450,8 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
     let mut at = 0;
     for part in [
         base,
-        b"?a=",
+        query_separator(base),
+        b"a=",
         request.arch,
         b"&v=",
         request.release,
@@ -456,10 +492,10 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
 ///
 /// let kmsg = b"Kernel panic - not syncing: VFS: Unable to mount root fs\n";
 /// let request = KmsgRequest {
-///     base_url: Some(b"https://panic.example/"),
+///     base_url: Some(b"https://panic.example/#"),
 ///     arch: b"x86_64",
 ///     release: b"6.12.0",
-///     dictionary: true,
+///     dictionary: false,
 ///     options: Options::default(),
 /// };
 /// let mut workspace = vec![0u8; workspace_len()];
@@ -637,11 +673,97 @@ mod tests {
         assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&z=");
         request.dictionary = true;
         let n = write_url_prefix(&request, &mut out).unwrap();
-        assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&d=2&z=");
+        assert_eq!(&out[..n], b"https://p.example/?a=arm64&v=6.12&zd=2&z=");
         assert_eq!(n, url_prefix_len(&request));
         assert_eq!(
             write_url_prefix(&request, &mut out[..10]),
             Err(Error::BufferTooSmall { needed: n })
+        );
+    }
+
+    #[test]
+    fn url_prefix_never_doubles_a_separator() {
+        let mut request = KmsgRequest {
+            base_url: None,
+            arch: b"x86_64",
+            release: b"6.18.0",
+            dictionary: false,
+            options: Options::default(),
+        };
+        let mut out = [0u8; 80];
+        for (base, want) in [
+            // The fragment form of the deployed page: the log stays on the
+            // phone.
+            (
+                &b"https://p.example/r#"[..],
+                &b"https://p.example/r#?a=x86_64&v=6.18.0&z="[..],
+            ),
+            (
+                b"https://p.example/r",
+                b"https://p.example/r?a=x86_64&v=6.18.0&z=",
+            ),
+            (
+                b"https://p.example/r?",
+                b"https://p.example/r?a=x86_64&v=6.18.0&z=",
+            ),
+            (
+                b"https://p.example/r#?",
+                b"https://p.example/r#?a=x86_64&v=6.18.0&z=",
+            ),
+            (
+                b"https://p.example/r#?d=debian&",
+                b"https://p.example/r#?d=debian&a=x86_64&v=6.18.0&z=",
+            ),
+        ] {
+            request.base_url = Some(base);
+            let n = write_url_prefix(&request, &mut out).unwrap();
+            assert_eq!(&out[..n], want);
+            assert_eq!(n, url_prefix_len(&request));
+        }
+        request.base_url = Some(b"https://p.example/r#");
+        request.dictionary = true;
+        let n = write_url_prefix(&request, &mut out).unwrap();
+        assert_eq!(&out[..n], b"https://p.example/r#?a=x86_64&v=6.18.0&zd=2&z=");
+    }
+
+    #[test]
+    fn a_default_request_does_not_use_the_dictionary() {
+        // The decoder page distributions deploy reads no dictionary: a
+        // request left at its zero value must give codes it reads, even
+        // for a log the dictionary would carry more of.
+        let kmsg = b"[   12.345678] Call Trace:\n[   12.345679]  <TASK>\n\
+            [   12.345680]  dump_stack_lvl+0x5d/0x80\n[   12.345681]  panic+0x118/0x2f0\n\
+            [   12.345682] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009\n";
+        let request = KmsgRequest {
+            base_url: Some(b"https://p.example/#"),
+            arch: b"x86_64",
+            release: b"6.18.0",
+            dictionary: false,
+            options: Options {
+                max_version: Version::new(6).unwrap_or(Version::MIN),
+                ..Options::default()
+            },
+        };
+        let mut workspace = [0u8; WORKSPACE_LEN];
+        let mut scratch = [0u8; scratch_len(Version::MAX)];
+        let mut image = [0u8; image_len(Version::MAX)];
+        let (_, report) =
+            encode_kmsg(kmsg, &request, &mut workspace, &mut scratch, &mut image).unwrap();
+        assert!(!report.dictionary);
+        assert!(report.tail_start > 0, "the log should not fit whole");
+        assert_eq!(
+            report.url_len,
+            b"https://p.example/#?a=x86_64&v=6.18.0&z=".len()
+        );
+        let with = KmsgRequest {
+            dictionary: true,
+            ..request
+        };
+        let (_, report) =
+            encode_kmsg(kmsg, &with, &mut workspace, &mut scratch, &mut image).unwrap();
+        assert!(
+            report.dictionary,
+            "the dictionary should carry this log in less"
         );
     }
 }

@@ -398,7 +398,9 @@ pub unsafe extern "C" fn panicqr_encode_panic_url(
 #[derive(Clone, Copy, Debug)]
 pub struct panicqr_kmsg_request {
     /// The base URL, like `CONFIG_DRM_PANIC_SCREEN_QR_CODE_URL`, or NULL
-    /// (or empty) to carry the raw log as a byte segment.
+    /// (or empty) to carry the raw log as a byte segment. A base ending in
+    /// `#` puts the parameters in the fragment (`<base>#?a=...`), which the
+    /// deployed decoder page reads and which keeps the log on the phone.
     pub base_url: *const u8,
     /// Bytes of `base_url`.
     pub base_url_len: usize,
@@ -410,9 +412,10 @@ pub struct panicqr_kmsg_request {
     pub release: *const u8,
     /// Bytes of `release`.
     pub release_len: usize,
-    /// Nonzero: allow the preset kmsg dictionary (URL parameter `d=2`) when
-    /// it carries more of the log. A byte rather than a `bool`, so that no
-    /// value C passes is invalid.
+    /// Nonzero: allow the preset kmsg dictionary (URL parameter `zd=2`)
+    /// when it carries more of the log. Leave it zero for the decoder page
+    /// distributions deploy, which knows no dictionary. A byte rather than
+    /// a `bool`, so that no value C passes is invalid.
     pub dictionary: u8,
 }
 
@@ -442,9 +445,10 @@ pub extern "C" fn panicqr_kmsg_workspace_len() -> usize {
 
 /// Fits the longest tail of the kernel log that starts on a line and whose
 /// compressed form fits the code, and encodes it behind the URL
-/// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&d=2` before `z=`
-/// when the dictionary is used). Without a base URL the raw tail goes in one
-/// byte segment, as Linux does.
+/// `<base_url>?a=<arch>&v=<release>&z=<digits>` (with `&zd=2` before `z=`
+/// when the dictionary is allowed and used; no `?` when the base already
+/// ends in `?` or `&`). Without a base URL the raw tail goes in one byte
+/// segment, as Linux does.
 ///
 /// Buffers: `workspace` needs [`panicqr_kmsg_workspace_len`] bytes;
 /// `scratch` and `image` need `panicqr_scratch_len(options->max_version)` and

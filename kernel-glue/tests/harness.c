@@ -262,7 +262,8 @@ static bool check_unchanged(const char *name, const struct fb *fb)
 
 /* Writes the canvas for tests/kernel_glue.rs and lists it in the manifest. */
 static void write_frame(const char *name, const struct fb *fb, const struct drm_rect *c,
-			const struct log *log, const struct panicqr_glue_result *res, bool url)
+			const struct log *log, const struct panicqr_glue_result *res,
+			const char *base_url)
 {
 	size_t cpp = fb->fmt->cpp;
 	char path[4200];
@@ -284,8 +285,8 @@ static void write_frame(const char *name, const struct fb *fb, const struct drm_
 		exit(2);
 	}
 	fprintf(manifest, "%s.frame\t%s\t%zu\t%zu\t%u\t%u\t%s\t%s\n", name, log->path,
-		res->log_start, res->log_bytes, res->version, res->scale, url ? "url" : "raw",
-		res->truncated ? "truncated" : "lines");
+		res->log_start, res->log_bytes, res->version, res->scale,
+		base_url ? base_url : "raw", res->truncated ? "truncated" : "lines");
 }
 
 static struct panicqr_glue_config config(bool url, bool dictionary)
@@ -311,6 +312,8 @@ struct draw_case {
 	const struct test_format *fmt;
 	unsigned int width, height, pitch;
 	bool guard_page, iomem, set_pixel, url, dictionary, no_msg;
+	/* With url, a base URL other than TEST_BASE_URL. */
+	const char *base_url;
 	const struct log *log;
 	/* Orange on blue: a red/blue swap anywhere inverts the code. */
 	bool swap_colours;
@@ -336,6 +339,8 @@ static void draw_ok(const struct draw_case *dc)
 		cfg.bg_color = 0xff4000;
 	}
 	cfg.max_modules_across = dc->max_modules_across;
+	if (dc->url && dc->base_url)
+		cfg.base_url = dc->base_url;
 	scanout(&sb, &fb, &info, dc->iomem, dc->set_pixel);
 	ret = panicqr_glue_draw(&sb, dc->log->data, dc->log->len, dc->no_msg ? NULL : &msg,
 				&cfg, &res);
@@ -378,7 +383,7 @@ static void draw_ok(const struct draw_case *dc)
 			goto out;
 		}
 	}
-	write_frame(dc->name, &fb, &res.canvas, dc->log, &res, dc->url);
+	write_frame(dc->name, &fb, &res.canvas, dc->log, &res, cfg.base_url);
 	printf("ok   %-34s %5ux%-5u pitch %6u  V%-2u scale %2u  log %5zu bytes%s\n", dc->name,
 	       dc->width, dc->height, dc->pitch, res.version, res.scale, res.log_bytes,
 	       res.dictionary ? " (dictionary)" : "");
@@ -634,6 +639,22 @@ int main(int argc, char **argv)
 
 		snprintf(name, sizeof(name), "photo-%ux%u-across-%u", w, h, across);
 		dc.name = name;
+		draw_ok(&dc);
+	}
+
+	/*
+	 * The config the patched drm_panic.c fills by default: no dictionary,
+	 * 256 modules across. A base URL ending in '#' puts the parameters in
+	 * the fragment (BASE#?a=...), as the deployed decoder page reads them.
+	 */
+	for (i = 0; i < 2; i++) {
+		struct draw_case dc = {
+			.name = i ? "default-config-fragment-url" : "default-config-query-url",
+			.fmt = xr24, .width = 1920, .height = 1080, .pitch = 1920 * 4, .url = true,
+			.base_url = i ? TEST_BASE_URL "#" : NULL, .log = &logs[0],
+			.max_modules_across = 256, .photo_scale = 8,
+		};
+
 		draw_ok(&dc);
 	}
 

@@ -16,7 +16,9 @@
 //!   line unless the report says it is truncated.
 
 use panicqr::deflate::{compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
-use panicqr::payload::{encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID};
+use panicqr::payload::{
+    encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM,
+};
 use panicqr::{Error, Options};
 use panicqr_tools::decode::unpack_z;
 
@@ -139,15 +141,19 @@ fn check_compress(input: &mut Input<'_>) {
     small.check("short workspace");
 }
 
-/// Returns `<base>?a=<arch>&v=<release>[&d=<id>]&z=`.
+/// Returns `<base>?a=<arch>&v=<release>[&zd=<id>]&z=`, without the `?`
+/// when the base already ends in `?` or `&`.
 fn url_prefix(base: &[u8], arch: &[u8], release: &[u8], dictionary: bool) -> Vec<u8> {
     let mut url = base.to_vec();
-    url.extend_from_slice(b"?a=");
+    if !matches!(base.last(), Some(b'?' | b'&')) {
+        url.push(b'?');
+    }
+    url.extend_from_slice(b"a=");
     url.extend_from_slice(arch);
     url.extend_from_slice(b"&v=");
     url.extend_from_slice(release);
     if dictionary {
-        url.extend_from_slice(format!("&d={KMSG_DICTIONARY_ID}").as_bytes());
+        url.extend_from_slice(format!("&{KMSG_DICTIONARY_PARAM}={KMSG_DICTIONARY_ID}").as_bytes());
     }
     url.extend_from_slice(b"&z=");
     url
