@@ -515,18 +515,31 @@ fn kmsg_with_dictionary_byte(kmsg: &[u8], dictionary: u8) -> (panicqr_status, pa
         dictionary,
     };
     let opts = options(1, 5, 0, 0);
+    let (status, _, report) = encode_kmsg_guarded(kmsg, &request, &opts);
+    (status, report)
+}
+
+/// Calls `panicqr_encode_kmsg` with `request` and `options` (either may be
+/// NULL) and buffers for version 40, and returns the status, code and
+/// report.
+fn encode_kmsg_guarded(
+    kmsg: &[u8],
+    request: *const panicqr_kmsg_request,
+    options: *const panicqr_options,
+) -> (panicqr_status, panicqr_code, panicqr_kmsg_report) {
     let mut workspace = vec![0u8; panicqr_kmsg_workspace_len()];
     let mut scratch = vec![0u8; V40_SCRATCH];
     let mut image = vec![0u8; V40_IMAGE];
     let mut code = panicqr_code::default();
     let mut report = panicqr_kmsg_report::default();
-    // SAFETY: all pointers are valid for the lengths passed.
+    // SAFETY: `kmsg` and the buffers are valid for the lengths passed;
+    // `request` and `options` are NULL or point to live values (callers).
     let status = unsafe {
         panicqr_encode_kmsg(
             kmsg.as_ptr(),
             kmsg.len(),
-            &request,
-            &opts,
+            request,
+            options,
             workspace.as_mut_ptr(),
             workspace.len(),
             scratch.as_mut_ptr(),
@@ -537,7 +550,7 @@ fn kmsg_with_dictionary_byte(kmsg: &[u8], dictionary: u8) -> (panicqr_status, pa
             &mut report,
         )
     };
-    (status, report)
+    (status, code, report)
 }
 
 #[test]
@@ -586,48 +599,11 @@ fn kmsg_through_the_abi() {
         // trial compression, takes two minutes there and is safe code.
         dictionary: u8::from(!cfg!(miri)),
     };
-    let mut workspace = vec![0u8; panicqr_kmsg_workspace_len()];
-    let mut scratch = vec![0u8; V40_SCRATCH];
-    let mut image = vec![0u8; V40_IMAGE];
-    let mut code = panicqr_code::default();
-    let mut report = panicqr_kmsg_report::default();
-    // SAFETY: all pointers are valid for the lengths passed.
-    let status = unsafe {
-        panicqr_encode_kmsg(
-            kmsg.as_ptr(),
-            kmsg.len(),
-            &request,
-            ptr::null(),
-            workspace.as_mut_ptr(),
-            workspace.len(),
-            scratch.as_mut_ptr(),
-            scratch.len(),
-            image.as_mut_ptr(),
-            image.len(),
-            &mut code,
-            &mut report,
-        )
-    };
+    let (status, code, report) = encode_kmsg_guarded(kmsg, &request, ptr::null());
     assert_eq!(status, PANICQR_OK);
     assert_eq!(report.tail_start, 0);
     assert_eq!(report.tail_len, kmsg.len());
     assert!(code.version >= 1);
-    // SAFETY: NULL request.
-    let status = unsafe {
-        panicqr_encode_kmsg(
-            kmsg.as_ptr(),
-            kmsg.len(),
-            ptr::null(),
-            ptr::null(),
-            workspace.as_mut_ptr(),
-            workspace.len(),
-            scratch.as_mut_ptr(),
-            scratch.len(),
-            image.as_mut_ptr(),
-            image.len(),
-            &mut code,
-            &mut report,
-        )
-    };
+    let (status, _, _) = encode_kmsg_guarded(kmsg, ptr::null(), ptr::null());
     assert_eq!(status, PANICQR_ERR_NULL_POINTER);
 }
