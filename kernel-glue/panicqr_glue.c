@@ -9,12 +9,18 @@
  * copies the painted rows to the scanout buffer, so it holds no margin,
  * scale or per-format code of its own.
  *
- * It runs in the panic handler: no allocation and no lock after
- * panicqr_glue_init(), which allocates the work buffers up front.
+ * It runs in the panic handler: no allocation after panicqr_glue_init(),
+ * which allocates the work buffers up front, and no lock that waits. The
+ * buffers are shared by every device: a draw that finds another one under
+ * way (a second device, the debugfs trigger, a panic from an NMI that
+ * interrupted a draw) returns -EBUSY at once, and the handler draws its
+ * text screen instead.
  */
 
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/iosys-map.h>
+#include <linux/kmsg_dump.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -30,10 +36,14 @@
 /* The largest QR code version: the work buffers are sized for it. */
 #define PANICQR_GLUE_MAX_VERSION 40
 
+/* Bytes of kernel log panicqr_glue_draw_kmsg() offers: more than fits. */
+#define PANICQR_GLUE_KMSG_SIZE 16384
+
 /* Bytes painted at a time: a whole number of 2, 3 and 4 byte pixels. */
 #define PANICQR_GLUE_CHUNK 480
 
 static struct {
+	char *kmsg;
 	u8 *workspace;
 	size_t workspace_len;
 	u8 *scratch;
@@ -45,7 +55,7 @@ static struct {
 /*
  * What one draw works on, kept off the stack: the panic handler may run on a
  * small exception stack, most of which the encoder needs (README.md has the
- * figures). Panics draw one at a time, so one copy serves.
+ * figures). panicqr_busy lets one draw at a time use it and the buffers.
  */
 static struct {
 	u8 chunk[PANICQR_GLUE_CHUNK];
@@ -58,6 +68,8 @@ static struct {
 	struct panicqr_code code;
 } panicqr_draw;
 
+static atomic_t panicqr_busy = ATOMIC_INIT(0);
+
 /**
  * panicqr_glue_init - allocate the work buffers
  *
@@ -67,13 +79,15 @@ static struct {
  */
 int panicqr_glue_init(void)
 {
+	panicqr_bufs.kmsg = kmalloc(PANICQR_GLUE_KMSG_SIZE, GFP_KERNEL);
 	panicqr_bufs.workspace_len = panicqr_kmsg_workspace_len();
 	panicqr_bufs.scratch_len = panicqr_scratch_len(PANICQR_GLUE_MAX_VERSION);
 	panicqr_bufs.image_len = panicqr_image_len(PANICQR_GLUE_MAX_VERSION);
 	panicqr_bufs.workspace = kmalloc(panicqr_bufs.workspace_len, GFP_KERNEL);
 	panicqr_bufs.scratch = kmalloc(panicqr_bufs.scratch_len, GFP_KERNEL);
 	panicqr_bufs.image = kmalloc(panicqr_bufs.image_len, GFP_KERNEL);
-	if (!panicqr_bufs.workspace || !panicqr_bufs.scratch || !panicqr_bufs.image) {
+	if (!panicqr_bufs.kmsg || !panicqr_bufs.workspace || !panicqr_bufs.scratch ||
+	    !panicqr_bufs.image) {
 		panicqr_glue_exit();
 		return -ENOMEM;
 	}
@@ -84,10 +98,11 @@ int panicqr_glue_init(void)
  * panicqr_glue_exit - free the work buffers
  *
  * panicqr_glue_draw() returns -ENOMEM after this, until the next
- * panicqr_glue_init().
+ * panicqr_glue_init(). Call it when no draw can run.
  */
 void panicqr_glue_exit(void)
 {
+	kfree(panicqr_bufs.kmsg);
 	kfree(panicqr_bufs.workspace);
 	kfree(panicqr_bufs.scratch);
 	kfree(panicqr_bufs.image);
@@ -194,36 +209,11 @@ static struct drm_rect panicqr_drm_rect(const struct panicqr_rect *r)
 	return d;
 }
 
-/**
- * panicqr_glue_draw - draw a QR code of the end of the kernel log
- * @sb: the scanout buffer; linear (@sb->map[0], @sb->pitch[0]) or with
- *      @sb->set_pixel
- * @kmsg: the kernel log
- * @kmsg_len: bytes of @kmsg
- * @msg: the message the handler draws beside the code, or NULL for none
- * @cfg: what to put in the code and how to lay it out
- * @out: written on success: where the handler draws its message, and what
- *       the code holds
- *
- * Chooses the largest code that fits the screen beside the message at the
- * scale @cfg->max_modules_across asks for (or at @cfg->min_scale when not
- * even version 1 fits at that one), fits in it the longest tail of @kmsg
- * that starts on a line, lays out the code actually made (a smaller one
- * gets a larger scale), and paints it with its quiet zone. Nothing else on the screen is
- * touched: the handler clears the screen and draws the message in
- * @out->text.
- *
- * Return: 0, or a negative error number, in which case nothing was written
- * to the buffer and the handler should draw its text screen instead:
- * -ENOMEM before panicqr_glue_init() or after it failed, -ENODATA for an
- * empty log, -EOPNOTSUPP for a pixel format the painter lacks, -ENOSPC when
- * not even the smallest code fits at @cfg->min_scale, -E2BIG when the URL
- * alone fills the largest allowed code, -EINVAL for invalid arguments.
- */
-int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg_len,
-		      const struct panicqr_glue_msg *msg,
-		      const struct panicqr_glue_config *cfg,
-		      struct panicqr_glue_result *out)
+/* panicqr_glue_draw(), for the holder of panicqr_busy. */
+static int __panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg_len,
+			       const struct panicqr_glue_msg *msg,
+			       const struct panicqr_glue_config *cfg,
+			       struct panicqr_glue_result *out)
 {
 	struct panicqr_screen *screen = &panicqr_draw.screen;
 	struct panicqr_policy *policy = &panicqr_draw.policy;
@@ -313,4 +303,81 @@ int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg
 	out->dictionary = report->dictionary;
 	out->truncated = report->truncated;
 	return 0;
+}
+
+/**
+ * panicqr_glue_draw - draw a QR code of the end of the kernel log
+ * @sb: the scanout buffer; linear (@sb->map[0], @sb->pitch[0]) or with
+ *      @sb->set_pixel
+ * @kmsg: the kernel log
+ * @kmsg_len: bytes of @kmsg
+ * @msg: the message the handler draws beside the code, or NULL for none
+ * @cfg: what to put in the code and how to lay it out
+ * @out: written on success: where the handler draws its message, and what
+ *       the code holds
+ *
+ * Chooses the largest code that fits the screen beside the message at the
+ * scale @cfg->max_modules_across asks for (or at @cfg->min_scale when not
+ * even version 1 fits at that one), fits in it the longest tail of @kmsg
+ * that starts on a line, lays out the code actually made (a smaller one
+ * gets a larger scale), and paints it with its quiet zone. Nothing else on the screen is
+ * touched: the handler clears the screen and draws the message in
+ * @out->text.
+ *
+ * Return: 0, or a negative error number, in which case nothing was written
+ * to the buffer and the handler should draw its text screen instead:
+ * -EBUSY while another draw runs, -ENOMEM before panicqr_glue_init() or
+ * after it failed, -ENODATA for an
+ * empty log, -EOPNOTSUPP for a pixel format the painter lacks, -ENOSPC when
+ * not even the smallest code fits at @cfg->min_scale, -E2BIG when the URL
+ * alone fills the largest allowed code, -EINVAL for invalid arguments.
+ */
+int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg_len,
+		      const struct panicqr_glue_msg *msg,
+		      const struct panicqr_glue_config *cfg,
+		      struct panicqr_glue_result *out)
+{
+	int ret;
+
+	if (atomic_cmpxchg(&panicqr_busy, 0, 1))
+		return -EBUSY;
+	ret = __panicqr_glue_draw(sb, kmsg, kmsg_len, msg, cfg, out);
+	atomic_set_release(&panicqr_busy, 0);
+	return ret;
+}
+
+/**
+ * panicqr_glue_draw_kmsg - draw a QR code of the end of the kernel log
+ * @sb: the scanout buffer, as for panicqr_glue_draw()
+ * @msg: the message the handler draws beside the code, or NULL for none
+ * @cfg: what to put in the code and how to lay it out
+ * @out: written on success, as by panicqr_glue_draw()
+ *
+ * Reads the end of the kernel log with kmsg_dump_get_buffer() into the
+ * glue's own buffer, then draws it as panicqr_glue_draw() does. The read
+ * and the draw hold the same busy flag, so a second caller can neither
+ * overwrite the log being encoded nor the buffers being painted from.
+ *
+ * Return: as panicqr_glue_draw().
+ */
+int panicqr_glue_draw_kmsg(struct drm_scanout_buffer *sb,
+			   const struct panicqr_glue_msg *msg,
+			   const struct panicqr_glue_config *cfg,
+			   struct panicqr_glue_result *out)
+{
+	struct kmsg_dump_iter iter;
+	size_t kmsg_len = 0;
+	int ret = -ENOMEM;
+
+	if (atomic_cmpxchg(&panicqr_busy, 0, 1))
+		return -EBUSY;
+	if (panicqr_bufs.kmsg) {
+		kmsg_dump_rewind(&iter);
+		kmsg_dump_get_buffer(&iter, false, panicqr_bufs.kmsg, PANICQR_GLUE_KMSG_SIZE,
+				     &kmsg_len);
+		ret = __panicqr_glue_draw(sb, (const u8 *)panicqr_bufs.kmsg, kmsg_len, msg, cfg,
+					  out);
+	}
+	atomic_set_release(&panicqr_busy, 0);
+	return ret;
 }

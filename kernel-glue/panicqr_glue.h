@@ -61,16 +61,8 @@ struct panicqr_glue_msg {
  * The values the patched drm_panic.c passes (level L, @min_scale 2,
  * @max_modules_across 256 from panic_qr_modules_across, @quiet_zone 4,
  * @max_version from panic_qr_version, no @dictionary) are the library's
- * Policy::DEFAULT, chosen from the photo simulation in
- * docs/scannability.md. At a real
- * panic the log fills the code: a version 40 code, as Linux draws, has
- * modules of 2 to 3 pixels in a phone photo of the whole screen and reads
- * in under half of clean photos; modules of 1/256 of the screen's width
- * (beside a short message, version 27 at scale 8 on 1920x1080, 35 at
- * scale 4 on 1024x768) read in nearly all, and under blur, noise, JPEG,
- * tilt, glare and moire, at the price of a shorter log tail. @max_modules_across 0 gives the largest
- * code that fits (Policy::LARGEST). Level M and @max_version 30
- * (Policy::RECOMMENDED) read under harder photos still and carry less.
+ * Policy::DEFAULT; docs/scannability.md measures why. @max_modules_across 0
+ * gives the largest code that fits (Policy::LARGEST).
  */
 struct panicqr_glue_config {
 	const char *base_url;
@@ -87,7 +79,8 @@ struct panicqr_glue_config {
 };
 
 /**
- * struct panicqr_glue_result - what panicqr_glue_draw() drew
+ * struct panicqr_glue_result - what panicqr_glue_draw() or
+ * panicqr_glue_draw_kmsg() drew
  * @text: where the panic handler should draw its message
  * @canvas: the code and its quiet zone, as painted
  * @version: version of the code, 1 to 40
@@ -116,5 +109,9 @@ int panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, size_t kmsg
 		      const struct panicqr_glue_msg *msg,
 		      const struct panicqr_glue_config *cfg,
 		      struct panicqr_glue_result *out);
+int panicqr_glue_draw_kmsg(struct drm_scanout_buffer *sb,
+			   const struct panicqr_glue_msg *msg,
+			   const struct panicqr_glue_config *cfg,
+			   struct panicqr_glue_result *out);
 
 #endif /* PANICQR_GLUE_H */

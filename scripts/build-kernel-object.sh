@@ -189,7 +189,8 @@ fi
 
 # The glue, compiled as a module against Debian's 6.12 headers with the
 # kernel's own flags (scripts/kernel-module-check.sh), plus -fstack-usage:
-# its panic path, panicqr_glue_draw, is a root of the stack analysis too.
+# its panic paths, panicqr_glue_draw and panicqr_glue_draw_kmsg, are roots
+# of the stack analysis too.
 glue="$out/glue"
 rm -rf "$glue"
 mkdir -p "$glue/kernel-glue"
@@ -207,14 +208,18 @@ fi
 # stack leaves room for the kernel's own frames. The kernel functions the
 # glue calls are budgeted, not analysed: memcpy and strlen are leaves,
 # memcpy_toio a small loop; __fentry__ is a NOP unless a tracer is attached;
-# __stack_chk_fail and __fortify_panic never return (they panic). The
-# driver's set_pixel, the glue's only indirect call, gets the budget of
-# --indirect, in panicqr_paint or, where GCC inlines it, in
-# panicqr_glue_draw.
-analysis=(--root panicqr_glue_draw
+# __stack_chk_fail and __fortify_panic never return (they panic).
+# kmsg_dump_get_buffer, called before the encoder and not beside it, reads
+# the printk ring buffer and formats each record's prefix: 1 KiB covers it
+# and its vsnprintf. The driver's set_pixel, the glue's only indirect call,
+# gets the budget of --indirect, in panicqr_paint or in whichever entry
+# point GCC inlines it.
+analysis=(--root panicqr_glue_draw --root panicqr_glue_draw_kmsg
 	--extern memcpy=64 --extern strlen=64 --extern memcpy_toio=128 --extern __fentry__=0
 	--extern __stack_chk_fail=0 --extern __fortify_panic=0
+	--extern kmsg_dump_rewind=64 --extern kmsg_dump_get_buffer=1024
 	--indirect panicqr_paint=512 --indirect panicqr_glue_draw=512
+	--indirect panicqr_glue_draw_kmsg=512 --indirect __panicqr_glue_draw=512
 	--su "$glue/kernel-glue/panicqr_glue.su" --max 3072 --json "$out/stack.json")
 while read -r symbol; do
 	analysis+=(--root "$symbol")

@@ -14,7 +14,9 @@
 # each of its crash logs alone and after that boot (up to 26 KB; the largest
 # alone is a 16.9 KB arm64 boot and panic).
 #
-# The program also runs the glue's panic path, panicqr_glue_draw(), compiled
+# The program also runs the glue's panic paths, panicqr_glue_draw() and
+# panicqr_glue_draw_kmsg() (which reads the log through the stand-in
+# kmsg_dump_get_buffer() of kernel-glue/compat), compiled
 # for user space with kernel-glue/compat: it is checked against the static
 # bound of that build (GCC's user-space flags, glibc's memcpy, memset and
 # strlen and the test's set_pixel budgeted at 64 bytes each), the kernel
@@ -33,8 +35,9 @@ cc "${cflags[@]}" -fstack-usage -c kernel-glue/panicqr_glue.c -o "$out/painted-g
 cc "${cflags[@]}" -no-pie -Wl,-z,now -o "$out/painted" scripts/tests/stack/painted.c \
 	scripts/tests/stack/painted-call.S "$out/painted-glue.o" "$object"
 python3 scripts/stack-usage.py "$object" "$out/painted-glue.o" --root panicqr_glue_draw \
-	--extern memcpy=64 --extern memset=64 --extern strlen=64 \
-	--indirect panicqr_glue_draw=64 --indirect panicqr_paint=64 --su "$out/painted-glue.su" \
+	--root panicqr_glue_draw_kmsg --extern memcpy=64 --extern memset=64 --extern strlen=64 \
+	--indirect panicqr_glue_draw=64 --indirect panicqr_glue_draw_kmsg=64 \
+	--indirect __panicqr_glue_draw=64 --indirect panicqr_paint=64 --su "$out/painted-glue.su" \
 	--json "$out/stack-painted-glue.json" >/dev/null
 
 boot=benches/data/qemu-boot-6.12.log
@@ -49,8 +52,8 @@ if [ -d ../shared/corpus ]; then
 	done
 fi
 "$out/painted" "${logs[@]}" >"$out/painted.txt"
-grep -v '^panicqr_glue_draw ' "$out/painted.txt" >"$out/painted-exports.txt"
-grep '^panicqr_glue_draw ' "$out/painted.txt" >"$out/painted-glue.txt"
+grep -v '^panicqr_glue_draw' "$out/painted.txt" >"$out/painted-exports.txt"
+grep '^panicqr_glue_draw' "$out/painted.txt" >"$out/painted-glue.txt"
 
 missing=$(comm -23 "$out/exports.txt" <(awk '{print $1}' "$out/painted-exports.txt" | sort))
 if [ -n "$missing" ]; then

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <drm/drm_panic.h>
+#include <linux/kmsg_dump.h>
 
 #include "panicqr_glue.h"
 #include "common.h"
@@ -130,6 +131,14 @@ static void fb_free(struct fb *fb)
 static struct fb *pixel_fb;
 static unsigned long pixel_calls, pixel_strays;
 
+/*
+ * When set, the next set_pixel() call draws again from inside the draw, as
+ * a panic in an NMI would, and stores what both entry points returned.
+ */
+static bool reenter_pending;
+static int reenter_ret, reenter_kmsg_ret;
+static void reenter(void);
+
 static void test_set_pixel(struct drm_scanout_buffer *sb, unsigned int x, unsigned int y,
 			   u32 color)
 {
@@ -137,6 +146,10 @@ static void test_set_pixel(struct drm_scanout_buffer *sb, unsigned int x, unsign
 	unsigned int i;
 
 	pixel_calls++;
+	if (reenter_pending) {
+		reenter_pending = false;
+		reenter();
+	}
 	if (x >= sb->width || y >= sb->height) {
 		pixel_strays++;
 		return;
@@ -420,6 +433,133 @@ static void draw_err(const char *name, const struct test_format *fmt, unsigned i
 	fb_free(&fb);
 }
 
+static void reenter(void)
+{
+	const struct test_format *xr24 = test_format("XRGB8888");
+	struct fb fb = fb_new(xr24, 640, 480, 640 * 4);
+	struct drm_format_info info = format_info(xr24);
+	struct panicqr_glue_config cfg = config(true, false);
+	struct panicqr_glue_result res;
+	struct drm_scanout_buffer sb;
+
+	memset(&sb, 0, sizeof(sb));
+	sb.format = &info;
+	sb.width = fb.width;
+	sb.height = fb.height;
+	sb.pitch[0] = fb.pitch;
+	sb.map[0].vaddr = fb.data;
+	reenter_ret = panicqr_glue_draw(&sb, logs[0].data, logs[0].len, NULL, &cfg, &res);
+	reenter_kmsg_ret = panicqr_glue_draw_kmsg(&sb, NULL, &cfg, &res);
+	if (!check_unchanged("reentered-draw", &fb))
+		reenter_ret = 1;
+	fb_free(&fb);
+}
+
+/* Where compat_kmsg's read starts, as kmsg_dump_get_buffer() finds it. */
+static size_t kmsg_offset(size_t size)
+{
+	struct kmsg_dump_iter iter;
+	char *buf = malloc(size);
+	size_t len = 0;
+
+	if (!buf)
+		exit(2);
+	kmsg_dump_rewind(&iter);
+	kmsg_dump_get_buffer(&iter, false, buf, size, &len);
+	free(buf);
+	return compat_kmsg_len - len;
+}
+
+/*
+ * panicqr_glue_draw_kmsg(), which reads the log itself, and the busy flag:
+ * a draw from inside a draw gets -EBUSY and writes nothing, the outer one
+ * completes, and the flag is free again after a success and after an error.
+ */
+static void kmsg_cases(void)
+{
+	/* Glue's PANICQR_GLUE_KMSG_SIZE. */
+	const size_t kmsg_size = 16384;
+	const struct test_format *xr24 = test_format("XRGB8888");
+	struct drm_format_info info = format_info(xr24);
+	struct panicqr_glue_config cfg = config(true, false);
+	struct panicqr_glue_msg msg = TEST_MSG;
+	struct panicqr_glue_result res;
+	struct drm_scanout_buffer sb;
+	size_t i;
+
+	for (i = 0; i < nlogs; i++) {
+		const struct log *log = &logs[i];
+		struct fb fb = fb_new(xr24, 1024, 768, 1024 * 4);
+		char name[64];
+		size_t offset;
+		int ret;
+
+		snprintf(name, sizeof(name), "kmsg-%zu%s", i, i ? "" : "-reentered");
+		compat_kmsg = (const char *)log->data;
+		compat_kmsg_len = log->len;
+		offset = kmsg_offset(kmsg_size);
+		/* The first one draws through set_pixel, and draws again inside. */
+		scanout(&sb, &fb, &info, false, i == 0);
+		reenter_pending = i == 0;
+		reenter_ret = reenter_kmsg_ret = 0;
+		ret = panicqr_glue_draw_kmsg(&sb, &msg, &cfg, &res);
+		if (ret) {
+			fail(name, "panicqr_glue_draw_kmsg returned %d", ret);
+		} else if (i == 0 && (reenter_ret != -EBUSY || reenter_kmsg_ret != -EBUSY)) {
+			fail(name, "drawing inside a draw returned %d and %d, want -EBUSY",
+			     reenter_ret, reenter_kmsg_ret);
+		} else if (check_painted(name, &fb, &res.canvas)) {
+			res.log_start += offset;
+			if (res.log_start + res.log_bytes != log->len || !res.log_bytes) {
+				fail(name, "log %zu+%zu of %zu", res.log_start, res.log_bytes,
+				     log->len);
+			} else {
+				write_frame(name, &fb, &res.canvas, log, &res, cfg.base_url);
+				printf("ok   %-34s log %zu bytes, %zu read, V%u\n", name,
+				       res.log_bytes, log->len - offset, res.version);
+				passed++;
+			}
+		}
+		fb_free(&fb);
+	}
+
+	/* The flag is free after an error: a too small screen, then a good one. */
+	{
+		struct fb small = fb_new(xr24, 64, 48, 64 * 4);
+		struct fb fb = fb_new(xr24, 640, 480, 640 * 4);
+		int err, ret;
+
+		scanout(&sb, &small, &info, false, false);
+		err = panicqr_glue_draw_kmsg(&sb, &msg, &cfg, &res);
+		scanout(&sb, &fb, &info, false, false);
+		ret = panicqr_glue_draw_kmsg(&sb, &msg, &cfg, &res);
+		if (err != -ENOSPC || ret)
+			fail("kmsg-after-error", "returned %d then %d, want %d then 0", err, ret,
+			     -ENOSPC);
+		else if (check_unchanged("kmsg-after-error", &small) &&
+			 check_painted("kmsg-after-error", &fb, &res.canvas))
+			passed++;
+		fb_free(&small);
+		fb_free(&fb);
+	}
+
+	/* An empty log. */
+	{
+		struct fb fb = fb_new(xr24, 640, 480, 640 * 4);
+		int ret;
+
+		compat_kmsg_len = 0;
+		scanout(&sb, &fb, &info, false, false);
+		ret = panicqr_glue_draw_kmsg(&sb, &msg, &cfg, &res);
+		if (ret != -ENODATA)
+			fail("kmsg-empty", "returned %d, want %d", ret, -ENODATA);
+		else if (check_unchanged("kmsg-empty", &fb))
+			passed++;
+		fb_free(&fb);
+	}
+	compat_kmsg = NULL;
+}
+
 static void load_logs(const char *dir)
 {
 	static const char *const names[] = {
@@ -493,7 +633,10 @@ static void error_cases(void)
 
 	/* Before panicqr_glue_init() and after panicqr_glue_exit(). */
 	panicqr_glue_exit();
-	if (panicqr_glue_draw(&sb, log->data, log->len, NULL, &cfg, &res) != -ENOMEM)
+	compat_kmsg = (const char *)log->data;
+	compat_kmsg_len = log->len;
+	if (panicqr_glue_draw(&sb, log->data, log->len, NULL, &cfg, &res) != -ENOMEM ||
+	    panicqr_glue_draw_kmsg(&sb, NULL, &cfg, &res) != -ENOMEM)
 		fail("not-initialised", "accepted");
 	else if (check_unchanged("not-initialised", &fb))
 		passed++;
@@ -658,6 +801,7 @@ int main(int argc, char **argv)
 		draw_ok(&dc);
 	}
 
+	kmsg_cases();
 	error_cases();
 	panicqr_glue_exit();
 	fclose(manifest);

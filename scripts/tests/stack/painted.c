@@ -35,6 +35,7 @@
 #include <linux/types.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_panic.h>
+#include <linux/kmsg_dump.h>
 
 #include "panicqr.h"
 #include "panicqr_glue.h"
@@ -62,6 +63,7 @@ enum export {
 	E_SCRATCH_LEN,
 	E_STATUS_STR,
 	E_GLUE_DRAW,
+	E_GLUE_DRAW_KMSG,
 	N_EXPORTS
 };
 
@@ -82,6 +84,7 @@ static const char *const names[N_EXPORTS] = {
 	[E_SCRATCH_LEN] = "panicqr_scratch_len",
 	[E_STATUS_STR] = "panicqr_status_str",
 	[E_GLUE_DRAW] = "panicqr_glue_draw",
+	[E_GLUE_DRAW_KMSG] = "panicqr_glue_draw_kmsg",
 };
 
 static uint8_t *stack_low, *stack_top;
@@ -315,7 +318,10 @@ static void set_pixel(struct drm_scanout_buffer *sb, unsigned int x, unsigned in
 	memcpy(framebuffer + 4 * ((size_t)y * sb->width + x), &color, 4);
 }
 
-/* The glue's panic path: linear with the dictionary, set_pixel without. */
+/*
+ * The glue's panic paths, given the log and reading it as the kernel's:
+ * linear with the dictionary, set_pixel without.
+ */
 static void glue(const uint8_t *log, size_t len)
 {
 	static const struct drm_format_info xrgb8888 = { .format = 0x34325258, .num_planes = 1,
@@ -343,6 +349,11 @@ static void glue(const uint8_t *log, size_t len)
 		if (!(int)RUN(E_GLUE_DRAW, panicqr_glue_draw, ARG(&sb), ARG(log), len, ARG(&msg),
 			      ARG(&cfg), ARG(&result)))
 			successes[E_GLUE_DRAW]++;
+		compat_kmsg = (const char *)log;
+		compat_kmsg_len = len;
+		if (!(int)RUN(E_GLUE_DRAW_KMSG, panicqr_glue_draw_kmsg, ARG(&sb), ARG(&msg),
+			      ARG(&cfg), ARG(&result)))
+			successes[E_GLUE_DRAW_KMSG]++;
 	}
 }
 
@@ -422,7 +433,7 @@ int main(int argc, char **argv)
 	if (!successes[E_ENCODE_KMSG] || !successes[E_ENCODE_BINARY] ||
 	    !successes[E_ENCODE_TEXT] || !successes[E_ENCODE_PANIC_URL] ||
 	    !successes[E_DRM_GENERATE] || !successes[E_PAINT_ROW] || !successes[E_LAYOUT_PLAN] ||
-	    !successes[E_GLUE_DRAW])
+	    !successes[E_GLUE_DRAW] || !successes[E_GLUE_DRAW_KMSG])
 		die("an encoder never succeeded");
 	return 0;
 }
