@@ -91,7 +91,7 @@ mod linux_zlib {
 }
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
-use panicqr::deflate::WORKSPACE_LEN;
+use panicqr::payload::deflate::WORKSPACE_LEN;
 use panicqr::payload::{fit_compressed, KMSG_DICTIONARY, KMSG_DICTIONARY_PARAM};
 use panicqr::{panic_url_capacity, Ecc, Version};
 use std::time::{Duration, Instant};
@@ -309,7 +309,7 @@ fn main() {
             );
         }
         let t_one = time(|| {
-            panicqr::deflate::compressed_len(&log, None, &mut ws).unwrap();
+            panicqr::payload::deflate::compressed_len(&log, None, &mut ws).unwrap();
         });
         let t_one_z = time(|| {
             linux_zlib::compress(&log, &mut zout);
@@ -319,5 +319,5 @@ fn main() {
 
     // ----- Memory -----
     println!("\nMemory: our deflate workspace {} bytes; Linux's zlib_deflate_workspacesize(12, 4) on x86_64 {} bytes",
-        WORKSPACE_LEN, panicqr::deflate::LINUX_ZLIB_WORKSPACE_LEN);
+        WORKSPACE_LEN, panicqr::payload::deflate::LINUX_ZLIB_WORKSPACE_LEN);
 }

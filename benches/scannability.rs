@@ -98,8 +98,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use panicqr::layout::{self, Geometry, Policy, Rect, Screen};
-use panicqr::paint::{paint_canvas, Palette, PixelFormat};
+use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
+use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::payload::{
     encode_kmsg, image_buffer_len, scratch_buffer_len, workspace_len, KmsgRequest,
 };

@@ -13,8 +13,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use panicqr::layout::{place, plan, Geometry, Policy, Screen};
-use panicqr::paint::{paint_canvas, paint_row, Palette, PixelFormat};
+use panicqr::screen::layout::{place, plan, Geometry, Policy, Screen};
+use panicqr::screen::paint::{paint_canvas, paint_row, Palette, PixelFormat};
 use panicqr::{encode_binary, image_len, scratch_len, Options, Polarity, QrCode, Version};
 
 /// Returns the median time of `f` over enough runs to take about 0.2 s.

@@ -26,7 +26,7 @@
 #[path = "../tests/decode_support/mod.rs"]
 mod decode_support;
 
-use panicqr::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
+use panicqr::payload::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
 use panicqr::payload::{KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM};
 use panicqr::{
     encode_panic_url, image_len, panic_url_capacity, scratch_len, Ecc, Options, Version,

@@ -16,8 +16,8 @@
 
 use std::process::ExitCode;
 
-use panicqr::layout::Policy;
-use panicqr::paint::PixelFormat;
+use panicqr::screen::layout::Policy;
+use panicqr::screen::paint::PixelFormat;
 use panicqr::{Mask, Version};
 use panicqr_tools::render::{format_name, parse_ecc, parse_format, render, Config, SAMPLE_KMSG};
 

@@ -2,8 +2,8 @@
 //!
 //! [`render`] draws the screen Linux's `drm_panic.c` draws when the QR code
 //! screen is selected, with panicqr's parts in place of the kernel's: the
-//! layout of [`panicqr::layout`], the code of [`panicqr::payload::encode_kmsg`]
-//! and the row painter of [`panicqr::paint`], into a framebuffer of the chosen
+//! layout of [`panicqr::screen::layout`], the code of [`panicqr::payload::encode_kmsg`]
+//! and the row painter of [`panicqr::screen::paint`], into a framebuffer of the chosen
 //! DRM pixel format. Around them it draws, through embedded-graphics, what
 //! Linux draws around the code: the message (`panic_msg`, with the panic
 //! description) and a monochrome logo in the top left corner, when it
@@ -22,8 +22,8 @@ use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 use embedded_graphics::text::{Baseline, Text};
-use panicqr::layout::{self, LayoutError, Policy, Rect};
-use panicqr::paint::{self, Palette, PixelFormat};
+use panicqr::screen::layout::{self, LayoutError, Policy, Rect};
+use panicqr::screen::paint::{self, Palette, PixelFormat};
 use panicqr::payload::{self, KmsgRequest};
 use panicqr::{image_len, scratch_len, Ecc, Mask, Options, Polarity, QrCode, Version};
 use tinybmp::Bmp;

@@ -6,7 +6,7 @@
 mod decode_support;
 
 use decode_support::Rng;
-use panicqr::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
+use panicqr::payload::deflate::{compress, max_compressed_len, WORKSPACE_LEN};
 use panicqr::{
     encode_binary, encode_panic_url, image_len, panic_url_capacity, scratch_len, Ecc, Options,
     QrCode, Version,

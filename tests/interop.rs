@@ -123,9 +123,9 @@ fn render_defaults_make_codes_the_deployed_page_reads() {
 fn a_dictionary_code_fails_in_the_deployed_page_and_reads_in_ours() {
     // The sample in a version 15 code: the dictionary carries more of it.
     let config = Config {
-        policy: panicqr::layout::Policy {
+        policy: panicqr::screen::layout::Policy {
             max_version: Version::new(15).unwrap(),
-            ..panicqr::layout::Policy::DEFAULT
+            ..panicqr::screen::layout::Policy::DEFAULT
         },
         dictionary: true,
         ..Config::default()

@@ -2,12 +2,12 @@
 //! grey levels and decodes it with `rqrr`: the payload must come back exactly.
 //!
 //! The codes come from `panicqr`'s own encoder and from `qrcodegen-no-heap`,
-//! are laid out by `panicqr::layout` and painted by `panicqr::paint`, so this
+//! are laid out by `panicqr::screen::layout` and painted by `panicqr::screen::paint`, so this
 //! checks the layout, the colour conversion, the byte order and the painter
 //! together, the way a phone would see the screen.
 
-use panicqr::layout::{place, plan, Policy, Screen};
-use panicqr::paint::{fill, paint_canvas, Palette, PixelFormat};
+use panicqr::screen::layout::{place, plan, Policy, Screen};
+use panicqr::screen::paint::{fill, paint_canvas, Palette, PixelFormat};
 use panicqr::{encode_binary, scratch_len, Ecc, Mask, Options, Polarity, QrCode, Version};
 use qrcodegen_no_heap as qrcodegen;
 

@@ -1,9 +1,9 @@
-//! Round trips of `panicqr::deflate` through miniz_oxide, with and without
+//! Round trips of `panicqr::payload::deflate` through miniz_oxide, with and without
 //! the preset dictionary, on the corpus, random logs and edge cases.
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use panicqr::deflate::{adler32, compress, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
+use panicqr::payload::deflate::{adler32, compress, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
 use panicqr::payload::KMSG_DICTIONARY;
 
 /// Inflates a zlib stream, priming the window with `dict` as zlib's

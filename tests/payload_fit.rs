@@ -4,7 +4,7 @@
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use panicqr::deflate::{WINDOW_SIZE, WORKSPACE_LEN};
+use panicqr::payload::deflate::{WINDOW_SIZE, WORKSPACE_LEN};
 use panicqr::payload::{
     encode_kmsg, fit_compressed, last_lines_start, line_count, KmsgRequest, KMSG_DICTIONARY,
 };
@@ -30,7 +30,7 @@ fn inflate(stream: &[u8], dict: Option<&[u8]>) -> Vec<u8> {
     assert_eq!(status, TINFLStatus::Done);
     let data = out[history.len()..history.len() + written].to_vec();
     let adler = u32::from_be_bytes(stream[stream.len() - 4..].try_into().unwrap());
-    assert_eq!(adler, panicqr::deflate::adler32(1, &data));
+    assert_eq!(adler, panicqr::payload::deflate::adler32(1, &data));
     data
 }
 
@@ -100,7 +100,7 @@ fn check_fit(log: &[u8], dict: Option<&[u8]>, capacity: usize) {
             .unwrap();
         if carried < lines {
             let longer = &log[last_lines_start(log, carried + 1)..];
-            let len = panicqr::deflate::compressed_len(longer, dict, &mut ws).unwrap();
+            let len = panicqr::payload::deflate::compressed_len(longer, dict, &mut ws).unwrap();
             assert!(len > capacity);
         }
     }
@@ -141,7 +141,7 @@ fn long_last_line_is_truncated() {
         &log[fit.tail_start..]
     );
     // A byte more does not fit.
-    let more = panicqr::deflate::compressed_len(&log[fit.tail_start - 1..], None, &mut ws).unwrap();
+    let more = panicqr::payload::deflate::compressed_len(&log[fit.tail_start - 1..], None, &mut ws).unwrap();
     assert!(more > 200);
 }
 

@@ -4,9 +4,9 @@
 
 use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
-use panicqr::draw::QrDrawable;
-use panicqr::layout::{place, Policy, Screen};
-use panicqr::paint::{paint_canvas, Palette, PixelFormat};
+use panicqr::screen::graphics::QrDrawable;
+use panicqr::screen::layout::{place, Policy, Screen};
+use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::{encode_binary, image_len, scratch_len, Ecc, Mask, Options, Version};
 use panicqr_tools::decode::decode_payload;
 use panicqr_tools::render::{

@@ -23,29 +23,18 @@ const fn test_size(native: usize, miri: usize) -> usize {
     }
 }
 
-mod bits;
-pub mod code;
-mod codewords;
-pub mod deflate;
-#[cfg(feature = "embedded-graphics")]
-pub mod draw;
-mod encode;
-mod error;
-pub mod layout;
-mod mask;
-mod matrix;
-pub mod paint;
+pub mod qr;
 pub mod payload;
-mod reed_solomon;
-pub mod segment;
-pub mod version;
+pub mod screen;
 
-pub use code::{Polarity, QrCode};
-pub use encode::{
+mod error;
+
+pub use error::Error;
+pub use qr::code::{Polarity, QrCode};
+pub use qr::encode::{
     encode_binary, encode_codewords, encode_panic_url, encode_segments, encode_text,
     panic_url_capacity, DataCodewords, Options,
 };
-pub use error::Error;
-pub use mask::Mask;
-pub use segment::{Mode, Segment};
-pub use version::{image_len, scratch_len, Ecc, Version};
+pub use qr::mask::Mask;
+pub use qr::segment::{Mode, Segment};
+pub use qr::version::{image_len, scratch_len, Ecc, Version};

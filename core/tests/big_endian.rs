@@ -6,9 +6,9 @@
 //! the host's byte order in the word-wide matrix, mask and painter code
 //! shows here.
 
-use panicqr::deflate::{compress, WORKSPACE_LEN};
-use panicqr::layout::{place, Policy, Screen};
-use panicqr::paint::{paint_row, Palette, PixelFormat};
+use panicqr::payload::deflate::{compress, WORKSPACE_LEN};
+use panicqr::screen::layout::{place, Policy, Screen};
+use panicqr::screen::paint::{paint_row, Palette, PixelFormat};
 use panicqr::{encode_segments, image_len, scratch_len, Ecc, Mask, Options, Segment, Version};
 use qrcodegen_no_heap::{QrCode, QrCodeEcc, QrSegment, Version as RefVersion};
 

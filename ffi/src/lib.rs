@@ -26,8 +26,8 @@ mod checked;
 
 use core::ffi::c_char;
 
-use panicqr::layout::{self, Geometry, LayoutError, Policy, Rect, Screen};
-use panicqr::paint::{self, Palette, PixelFormat};
+use panicqr::screen::layout::{self, Geometry, LayoutError, Policy, Rect, Screen};
+use panicqr::screen::paint::{self, Palette, PixelFormat};
 use panicqr::payload::{self, KmsgRequest};
 use panicqr::{
     encode_binary, encode_codewords, encode_panic_url, encode_text, Ecc, Error, Mask, Options,

@@ -25,7 +25,7 @@ struct test_format {
 	u8 cpp;
 };
 
-/* Every format the panicqr painter supports (core/src/paint.rs). */
+/* Every format the panicqr painter supports (core/src/screen/paint.rs). */
 static const struct test_format test_formats[] = {
 	{ "RGB565", fourcc_code('R', 'G', '1', '6'), 2 },
 	{ "RGBA5551", fourcc_code('R', 'A', '1', '5'), 2 },

@@ -1,5 +1,5 @@
 //! `paint_rows`: random screens, message blocks, policies, pixel formats and
-//! pitches through [`panicqr::layout`] and [`panicqr::paint`].
+//! pitches through [`panicqr::screen::layout`] and [`panicqr::screen::paint`].
 //!
 //! Properties:
 //!
@@ -19,8 +19,8 @@
 //! - Hand-made, inconsistent geometries never make either function panic or
 //!   write outside its buffer.
 
-use panicqr::layout::{place, plan, Geometry, LayoutError, Policy, Rect, Screen};
-use panicqr::paint::{paint_canvas, paint_row, Palette, PixelFormat};
+use panicqr::screen::layout::{place, plan, Geometry, LayoutError, Policy, Rect, Screen};
+use panicqr::screen::paint::{paint_canvas, paint_row, Palette, PixelFormat};
 use panicqr::{encode_binary, Ecc, Error, Options, Polarity, QrCode, Version};
 
 use crate::guard::Guarded;

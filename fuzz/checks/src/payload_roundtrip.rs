@@ -3,7 +3,7 @@
 //!
 //! Properties:
 //!
-//! - [`panicqr::deflate::compress`] gives a zlib stream that declares a
+//! - [`panicqr::payload::deflate::compress`] gives a zlib stream that declares a
 //!   4 KiB window, that miniz_oxide inflates to the input with a window
 //!   primed by only the last 4 KiB of the dictionary (so no match reaches
 //!   further back than a 4 KiB inflater can follow), whose checksum is the
@@ -15,7 +15,7 @@
 //!   report claims, with and without the dictionary; the tail starts on a
 //!   line unless the report says it is truncated.
 
-use panicqr::deflate::{compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
+use panicqr::payload::deflate::{compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
 use panicqr::payload::{
     encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM,
 };

@@ -22,14 +22,14 @@
 //! failure is found after the codewords were written ([`encode_text`] also
 //! uses `image` as work space before it can fail for a short `scratch`).
 
-use crate::bits::BitWriter;
-use crate::code::{Polarity, QrCode};
-use crate::codewords::finish_data;
-use crate::mask::{self, Mask};
-use crate::matrix::{self, load_row, span, store_row, FunctionMap};
-use crate::reed_solomon::{add_error_correction, Blocks};
-use crate::segment::{self, Mode, Segment};
-use crate::version::{image_len, scratch_len, Ecc, Version};
+use crate::qr::bits::BitWriter;
+use crate::qr::code::{Polarity, QrCode};
+use crate::qr::codewords::finish_data;
+use crate::qr::mask::{self, Mask};
+use crate::qr::matrix::{self, load_row, span, store_row, FunctionMap};
+use crate::qr::reed_solomon::{add_error_correction, Blocks};
+use crate::qr::segment::{self, Mode, Segment};
+use crate::qr::version::{image_len, scratch_len, Ecc, Version};
 use crate::Error;
 
 /// How to encode.

@@ -1,7 +1,7 @@
 //! The row painter: framebuffer pixels for the canvas, one span at a time.
 //!
 //! The canvas is the code and its quiet zone, scaled by an integer, as
-//! [`crate::layout`] places it. As on Linux's panic screen, light modules
+//! [`crate::screen::layout`] places it. As on Linux's panic screen, light modules
 //! and the quiet zone take the foreground colour (the text colour, usually
 //! white) and dark modules the background colour (usually black).
 //!
@@ -13,7 +13,7 @@
 //! Every write is bounded by the caller's slice: a short slice gives an error
 //! or a shorter span, never a write outside it.
 
-use crate::layout::Geometry;
+use crate::screen::layout::Geometry;
 use crate::{Error, Polarity, QrCode};
 
 /// Builds a DRM fourcc code from its four characters, as `fourcc_code()` in
@@ -79,7 +79,7 @@ impl PixelFormat {
     /// code, big-endian variants (`DRM_FORMAT_BIG_ENDIAN`) included.
     ///
     /// ```
-    /// use panicqr::paint::PixelFormat;
+    /// use panicqr::screen::paint::PixelFormat;
     ///
     /// let xrgb8888 = u32::from_le_bytes(*b"XR24");
     /// assert_eq!(PixelFormat::from_fourcc(xrgb8888), Some(PixelFormat::Xrgb8888));
@@ -141,7 +141,7 @@ impl PixelFormat {
     /// blue and drops it.
     ///
     /// ```
-    /// use panicqr::paint::PixelFormat;
+    /// use panicqr::screen::paint::PixelFormat;
     ///
     /// assert_eq!(PixelFormat::Rgb565.from_xrgb8888(0x00ff_ffff), 0xffff);
     /// assert_eq!(PixelFormat::Argb2101010.from_xrgb8888(0x0012_3456), 0xc483_4159);
@@ -193,7 +193,7 @@ impl PixelFormat {
     /// rest are those of the little-endian word and mean nothing.
     ///
     /// ```
-    /// use panicqr::paint::PixelFormat;
+    /// use panicqr::screen::paint::PixelFormat;
     ///
     /// assert_eq!(PixelFormat::Rgb888.pixel(0x0012_3456)[..3], [0x56, 0x34, 0x12]);
     /// assert_eq!(PixelFormat::Bgr888.pixel(0x0012_3456)[..3], [0x12, 0x34, 0x56]);
@@ -266,8 +266,8 @@ impl Palette {
 /// paint a row in chunks through a small buffer:
 ///
 /// ```
-/// use panicqr::layout::{place, Policy, Screen};
-/// use panicqr::paint::{paint_row, Palette, PixelFormat};
+/// use panicqr::screen::layout::{place, Policy, Screen};
+/// use panicqr::screen::paint::{paint_row, Palette, PixelFormat};
 /// use panicqr::{Ecc, Mask, Polarity, QrCode, Version};
 ///
 /// let image = [0u8; 21 * 3]; // All light: a blank version 1 code.
@@ -536,7 +536,7 @@ fn first<const N: usize>(pixel: [u8; 4]) -> [u8; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::Rect;
+    use crate::screen::layout::Rect;
     use crate::{Ecc, Mask, Version};
     use std::vec;
     use std::vec::Vec;

@@ -1,8 +1,8 @@
 //! Segments: numeric, alphanumeric and byte data, the panic packing of binary
 //! data as decimal digits, and the minimal-bits segmentation of a text.
 
-use crate::bits::BitWriter;
-use crate::version::Version;
+use crate::qr::bits::BitWriter;
+use crate::qr::version::Version;
 
 /// An encoding mode of ISO/IEC 18004.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,8 +68,8 @@ const TAIL_DIGITS: [usize; 7] = [0, 3, 5, 8, 10, 13, 15];
 /// 6 bytes.
 ///
 /// ```
-/// assert_eq!(panicqr::segment::panic_digit_count(7), 17);
-/// assert_eq!(panicqr::segment::panic_digit_count(9), 22);
+/// assert_eq!(panicqr::qr::segment::panic_digit_count(7), 17);
+/// assert_eq!(panicqr::qr::segment::panic_digit_count(9), 22);
 /// ```
 pub const fn panic_digit_count(len: usize) -> usize {
     (len / 7) * 17 + TAIL_DIGITS[len % 7]

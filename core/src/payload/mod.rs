@@ -4,7 +4,7 @@
 //! result does not fit, drops the first line and compresses again, once per
 //! line, against an estimate of the room (39/40 of it). This module does the
 //! same job in O(log n) compressions against the exact room, with the
-//! compressor of [`crate::deflate`] and, optionally, a preset dictionary of
+//! compressor of [`crate::payload::deflate`] and, optionally, a preset dictionary of
 //! kernel-log vocabulary, so the same code carries more of the log.
 //!
 //! # The URL
@@ -46,16 +46,18 @@
 //! - `image`, [`image_len`]`(options.max_version)` bytes: the URL and the
 //!   compressed tail during the call, the code after it.
 
-use crate::deflate::{self, WORKSPACE_LEN};
-use crate::encode::{encode_codewords, panic_url_capacity, Options};
-use crate::segment::{self, Mode, Segment};
-use crate::version::{image_len, scratch_len, Ecc, Version};
+pub mod deflate;
+
+use self::deflate::WORKSPACE_LEN;
+use crate::qr::encode::{encode_codewords, panic_url_capacity, Options};
+use crate::qr::segment::{self, Mode, Segment};
+use crate::qr::version::{image_len, scratch_len, Ecc, Version};
 use crate::{Error, QrCode};
 
 /// The preset dictionary of kernel-log vocabulary, version
 /// [`KMSG_DICTIONARY_ID`]: 3,998 bytes of text that recurs across the ends
 /// of real kernel crash logs, built by `scripts/build-dictionary.py`.
-pub const KMSG_DICTIONARY: &[u8] = include_bytes!("../dict/kmsg-2.bin");
+pub const KMSG_DICTIONARY: &[u8] = include_bytes!("../../dict/kmsg-2.bin");
 
 /// The id of [`KMSG_DICTIONARY`], the value of [`KMSG_DICTIONARY_PARAM`].
 pub const KMSG_DICTIONARY_ID: u8 = 2;

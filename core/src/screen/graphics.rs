@@ -8,14 +8,14 @@
 //! crate it allocates nothing and cannot panic: coordinates are computed in
 //! `i64` and every rectangle is clipped to the target before it is sent.
 //!
-//! The picture is the same as [`crate::paint`]'s: the canvas is the code and
+//! The picture is the same as [`crate::screen::paint`]'s: the canvas is the code and
 //! its quiet zone, `scale` pixels per module; the quiet zone and the light
 //! modules take the light colour, the dark modules the dark colour.
 //!
 //! ```
 //! use embedded_graphics_core::pixelcolor::BinaryColor;
 //! use embedded_graphics_core::prelude::*;
-//! use panicqr::draw::QrDrawable;
+//! use panicqr::screen::graphics::QrDrawable;
 //! use panicqr::{encode_text, image_len, scratch_len, Options, Version};
 //!
 //! let mut scratch = [0u8; scratch_len(Version::MAX)];
@@ -33,7 +33,7 @@ use embedded_graphics_core::pixelcolor::PixelColor;
 use embedded_graphics_core::primitives::Rectangle;
 use embedded_graphics_core::Drawable;
 
-use crate::layout::Geometry;
+use crate::screen::layout::Geometry;
 use crate::{Error, QrCode};
 
 /// A code, with its quiet zone, placed and scaled for drawing on a
@@ -75,7 +75,7 @@ impl<'a, C: PixelColor> QrDrawable<'a, C> {
         }
     }
 
-    /// Places `code` where [`crate::layout::place`] put it: at
+    /// Places `code` where [`crate::screen::layout::place`] put it: at
     /// `geometry.canvas`, with its scale and quiet zone.
     ///
     /// # Errors
@@ -452,13 +452,13 @@ mod tests {
         let mut scratch = vec![0u8; scratch_len(Version::MAX)];
         let mut image = vec![0u8; image_len(Version::MAX)];
         let code = encode_text(b"geometry", &options(1, 0), &mut scratch, &mut image).unwrap();
-        let screen = crate::layout::Screen {
+        let screen = crate::screen::layout::Screen {
             width: 200,
             height: 100,
             ..Default::default()
         };
-        let policy = crate::layout::Policy::DEFAULT;
-        let geometry = crate::layout::place(&screen, &policy, 21).unwrap();
+        let policy = crate::screen::layout::Policy::DEFAULT;
+        let geometry = crate::screen::layout::place(&screen, &policy, 21).unwrap();
         let qr = QrDrawable::from_geometry(code, &geometry, BinaryColor::On, BinaryColor::Off);
         let qr = qr.unwrap();
         assert_eq!(
@@ -466,7 +466,7 @@ mod tests {
             Point::new(geometry.canvas.x as i32, geometry.canvas.y as i32)
         );
         assert_eq!(qr.side(), u64::from(geometry.canvas.width));
-        let other = crate::layout::place(&screen, &policy, 25).unwrap();
+        let other = crate::screen::layout::place(&screen, &policy, 25).unwrap();
         assert_eq!(
             QrDrawable::from_geometry(code, &other, BinaryColor::On, BinaryColor::Off),
             Err(Error::InvalidArgument)

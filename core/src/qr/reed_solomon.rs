@@ -1,7 +1,7 @@
 //! Reed-Solomon error correction over GF(256) with the QR polynomial
 //! x^8 + x^4 + x^3 + x^2 + 1, table driven.
 
-use crate::version::{Ecc, Version};
+use crate::qr::version::{Ecc, Version};
 
 /// α^i for i in 0..510, so that a sum of two logarithms needs no reduction.
 const EXP: [u8; 512] = {

@@ -5,9 +5,9 @@
 //! `63 - x % 64` of word `x / 64`: the same order as the image bytes, most
 //! significant bit first, so a row loads and stores as big-endian words.
 
-use crate::mask::Mask;
-use crate::reed_solomon::Blocks;
-use crate::version::{Ecc, Version};
+use crate::qr::mask::Mask;
+use crate::qr::reed_solomon::Blocks;
+use crate::qr::version::{Ecc, Version};
 
 /// One row (or, transposed, one column) of up to 192 modules.
 pub(crate) type Row = [u64; 3];
@@ -586,12 +586,12 @@ pub(crate) fn transpose_in_place(image: &mut [u8], pitch: usize, width: usize) {
     for bi in 0..blocks {
         for bj in bi..blocks {
             load_block(image, pitch, width, bi, bj, &mut upper);
-            crate::mask::transpose32(&mut upper);
+            crate::qr::mask::transpose32(&mut upper);
             if bi == bj {
                 store_block(image, pitch, width, bi, bj, &upper);
             } else {
                 load_block(image, pitch, width, bj, bi, &mut lower);
-                crate::mask::transpose32(&mut lower);
+                crate::qr::mask::transpose32(&mut lower);
                 store_block(image, pitch, width, bi, bj, &lower);
                 store_block(image, pitch, width, bj, bi, &upper);
             }

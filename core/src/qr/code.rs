@@ -1,7 +1,7 @@
 //! The finished code: a read-only view of the caller's image buffer.
 
-use crate::mask::Mask;
-use crate::version::{image_len, Ecc, Version};
+use crate::qr::mask::Mask;
+use crate::qr::version::{image_len, Ecc, Version};
 use crate::Error;
 
 /// Which bit value marks a dark module in an image buffer.

@@ -119,7 +119,7 @@ const _: () = assert!(WORKSPACE_LEN < LINUX_ZLIB_WORKSPACE_LEN);
 /// stored.
 ///
 /// ```
-/// assert!(panicqr::deflate::max_compressed_len(0) >= 11);
+/// assert!(panicqr::payload::deflate::max_compressed_len(0) >= 11);
 /// ```
 pub const fn max_compressed_len(input_len: usize) -> usize {
     // Each block holds at least one input byte per symbol, so there are at
@@ -134,7 +134,7 @@ pub const fn max_compressed_len(input_len: usize) -> usize {
 /// with 1).
 ///
 /// ```
-/// assert_eq!(panicqr::deflate::adler32(1, b"Wikipedia"), 0x11E6_0398);
+/// assert_eq!(panicqr::payload::deflate::adler32(1, b"Wikipedia"), 0x11E6_0398);
 /// ```
 pub fn adler32(adler: u32, data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
@@ -169,7 +169,7 @@ pub fn adler32(adler: u32, data: &[u8]) -> u32 {
 /// length).
 ///
 /// ```
-/// use panicqr::deflate::{compress, WORKSPACE_LEN};
+/// use panicqr::payload::deflate::{compress, WORKSPACE_LEN};
 /// let mut workspace = [0u8; WORKSPACE_LEN];
 /// let mut output = [0u8; 64];
 /// let n = compress(b"abcabcabcabc", None, &mut workspace, &mut output)?;

@@ -23,7 +23,7 @@
 //! out the code it actually made, at the largest scale that fits.
 //!
 //! ```
-//! use panicqr::layout::{place, plan, Policy, Screen};
+//! use panicqr::screen::layout::{place, plan, Policy, Screen};
 //!
 //! let screen = Screen {
 //!     width: 1920,
@@ -49,7 +49,7 @@
 
 use core::fmt;
 
-use crate::version::{Ecc, Version};
+use crate::qr::version::{Ecc, Version};
 
 /// A rectangle on the screen, in pixels.
 #[repr(C)]
@@ -238,7 +238,7 @@ impl Policy {
     /// boost and automatic mask.
     ///
     /// ```
-    /// use panicqr::layout::{plan, Policy, Screen};
+    /// use panicqr::screen::layout::{plan, Policy, Screen};
     /// use panicqr::Ecc;
     ///
     /// let screen = Screen { width: 1920, height: 1080, ..Screen::default() };
@@ -266,7 +266,7 @@ impl Policy {
     /// more, saturated at `u32::MAX`.
     ///
     /// ```
-    /// use panicqr::layout::{Policy, Screen};
+    /// use panicqr::screen::layout::{Policy, Screen};
     ///
     /// let policy = Policy { max_modules_across: 280, ..Policy::DEFAULT };
     /// let wide = Screen { width: 1920, height: 1080, ..Screen::default() };
@@ -408,7 +408,7 @@ fn room(screen: &Screen) -> (u32, u32) {
 /// `width_modules` is zero.
 ///
 /// ```
-/// use panicqr::layout::{place, LayoutError, Policy, Screen};
+/// use panicqr::screen::layout::{place, LayoutError, Policy, Screen};
 ///
 /// let tiny = Screen { width: 64, height: 48, ..Screen::default() };
 /// assert!(matches!(

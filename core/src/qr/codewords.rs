@@ -1,8 +1,8 @@
 //! Segments to data codewords: the terminator, the bit padding and the
 //! alternating pad bytes that fill the data capacity.
 
-use crate::bits::BitWriter;
-use crate::version::{Ecc, Version};
+use crate::qr::bits::BitWriter;
+use crate::qr::version::{Ecc, Version};
 
 /// The pad bytes of ISO/IEC 18004, 0xEC then 0x11, repeated.
 const PAD_BYTES: [u8; 2] = [0xec, 0x11];

@@ -6,11 +6,11 @@
 //! The scores equal those of the reference implementation rule for rule, so
 //! automatic selection picks the same mask (ties go to the lowest number).
 
-use crate::matrix::{
+use crate::qr::matrix::{
     for_each_format_module, format_bits, load_row, set_bit, span, store_row, transpose_in_place,
     FunctionMap, Row,
 };
-use crate::version::Ecc;
+use crate::qr::version::Ecc;
 
 /// A mask pattern, 0 to 7.
 ///
@@ -210,7 +210,7 @@ fn weighted_count(a: &Row, b: &Row) -> u32 {
 /// Returns the module at `x` of a line, light outside it.
 #[inline]
 fn dark_at(line: &Row, x: isize) -> bool {
-    x >= 0 && crate::matrix::bit(line, x as usize)
+    x >= 0 && crate::qr::matrix::bit(line, x as usize)
 }
 
 /// Returns whether `len` modules from `start` are all light.
@@ -667,8 +667,8 @@ mod tests_support {
 #[cfg(test)]
 mod matrix_tests {
     use super::*;
-    use crate::matrix::bit;
-    use crate::version::{image_len, Version};
+    use crate::qr::matrix::bit;
+    use crate::qr::version::{image_len, Version};
     use std::vec::Vec;
 
     /// Scores a finished matrix module by module, as the reference does.
