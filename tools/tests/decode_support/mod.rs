@@ -214,7 +214,7 @@ pub fn zlib(data: &[u8], dictionary: Option<&[u8]>) -> Vec<u8> {
 
 /// The crash logs of the shared corpus, if it is there.
 pub fn corpus() -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut logs: Vec<_> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()

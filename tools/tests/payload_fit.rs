@@ -35,7 +35,7 @@ fn inflate(stream: &[u8], dict: Option<&[u8]>) -> Vec<u8> {
 }
 
 fn corpus() -> Vec<Vec<u8>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("corpus next to the repository")
         .map(|e| e.unwrap().path())

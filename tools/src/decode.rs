@@ -675,11 +675,11 @@ fn inflate_raw(input: &[u8], history: &[u8]) -> Result<(Vec<u8>, usize), DecodeE
 /// The first kernel-log dictionary, `d=1`: what the core crate's encoder
 /// used before [`KMSG_DICTIONARY_2`]. Kept so that codes made with it still
 /// decode.
-pub const KMSG_DICTIONARY_1: &[u8] = include_bytes!("../core/dict/kmsg-1.bin");
+pub const KMSG_DICTIONARY_1: &[u8] = include_bytes!("../../core/dict/kmsg-1.bin");
 
 /// The kernel-log dictionary the core crate's encoder uses now, when asked
 /// to: `zd=2` (`d=2` in codes made before).
-pub const KMSG_DICTIONARY_2: &[u8] = include_bytes!("../core/dict/kmsg-2.bin");
+pub const KMSG_DICTIONARY_2: &[u8] = include_bytes!("../../core/dict/kmsg-2.bin");
 
 /// Preset dictionaries shipped with the core crate, by id (`zd=`, or `d=` in
 /// codes made before).

@@ -12,8 +12,9 @@ use std::process::Command;
 
 use panicqr_tools::decode_payload;
 
+/// The repository: the tools crate's parent.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Builds `libpanicqr.a` in release mode and returns its path.

@@ -1076,7 +1076,7 @@ const BOOT_LOG: &[u8] = include_bytes!("data/qemu-boot-6.12.log");
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let dir = std::env::var_os("PANICQR_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
     let mut logs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries

@@ -177,7 +177,7 @@ fn time<F: FnMut()>(mut f: F) -> Duration {
 
 fn main() {
     let corpus = std::env::var("PANICQR_CORPUS")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_owned());
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus").to_owned());
     let mut names: Vec<String> = std::fs::read_dir(&corpus)
         .expect("corpus folder")
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -283,7 +283,7 @@ fn the_drawable_paints_what_the_painter_paints() {
 #[test]
 fn the_readme_picture_is_what_render_draws() {
     let rendered = render(SAMPLE_KMSG, &Config::default()).unwrap();
-    let committed = include_bytes!("../docs/panic-screen.png");
+    let committed = include_bytes!("../../docs/panic-screen.png");
     assert!(
         rendered.framebuffer.to_png() == committed,
         "docs/panic-screen.png is stale: redraw it with \

@@ -22,7 +22,7 @@ fn run(name: &str) {
         .find(|(n, _)| *n == name)
         .expect("a check of that name");
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/seeds")
+        .join("../fuzz/seeds")
         .join(name);
     let ran = run_dir(&seeds, *check);
     assert!(ran >= 5, "{name}: only {ran} seed files");

@@ -50,7 +50,7 @@ fn round_trip(input: &[u8], dict: Option<&[u8]>) -> usize {
 }
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut logs: Vec<_> = std::fs::read_dir(dir)
         .expect("corpus next to the repository")
         .map(|e| e.unwrap().path())
