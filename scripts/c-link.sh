@@ -15,7 +15,7 @@
 #   both print the same code for a real boot and crash log; the code is a
 #   plausible QR code of the expected version (scripts/qr-text.py), and
 #   zbarimg reads back exactly the log tail it reports, or the URL, which
-#   examples/decode inflates back to that tail;
+#   tools/examples/decode inflates back to that tail;
 # - plain `cc qrtext.c -L DIR -lpanicqr`, without --gc-sections, links
 #   against either library, and so does the archive beside another
 #   definition of rust_eh_personality (a Rust library with std would bring
@@ -93,7 +93,7 @@ if grep -q libpanicqr <<<"$needed"; then
 fi
 
 # A real panic's log: the boot, then the crash. The code carries its tail.
-cat benches/data/qemu-boot-6.12.log examples/data/sample-kmsg.log >"$out/kmsg.log"
+cat tools/benches/data/qemu-boot-6.12.log tools/examples/data/sample-kmsg.log >"$out/kmsg.log"
 run_shared() {
 	LD_LIBRARY_PATH="$prefix/lib" "$out/qrtext-shared" "$@"
 }
@@ -139,7 +139,7 @@ if ! cargo run --quiet --example decode -- "$(cat "$out/url.decoded")" \
 fi
 tail_start=$(sed -n 's/.*log bytes \([0-9]*\) to .*/\1/p' "$out/url.report")
 tail -c +"$((tail_start + 1))" "$out/kmsg.log" | cmp - "$out/url.log"
-echo "examples/decode inflates the URL back to the log from byte $tail_start"
+echo "tools/examples/decode inflates the URL back to the log from byte $tail_start"
 
 # Plain -L and -l, no --gc-sections: the shared library, then the archive
 # alone in its directory.

@@ -3,7 +3,7 @@
 #
 # Builds, in the cache, a user-space program around Linux 6.12's own QR
 # encoder (drivers/gpu/drm/drm_panic_qr.rs) and prints the program's path.
-# tests/linux_reference.rs finds it through `PANICQR_LINUX_REF`:
+# tools/tests/linux_reference.rs finds it through `PANICQR_LINUX_REF`:
 #
 #   PANICQR_LINUX_REF=$(scripts/linux-reference.sh) cargo test --test linux_reference
 #

@@ -8,8 +8,8 @@
 # The kernel object (scripts/build-kernel-object.sh) links into a non-PIE
 # user-space program, scripts/tests/stack/painted.c, which runs every export
 # on a stack painted with a pattern and reads how deep the pattern was
-# overwritten. The logs: examples/data/sample-kmsg.log alone and after the
-# boot of a real Linux 6.12 (benches/data/qemu-boot-6.12.log), as the
+# overwritten. The logs: tools/examples/data/sample-kmsg.log alone and after the
+# boot of a real Linux 6.12 (tools/benches/data/qemu-boot-6.12.log), as the
 # kernel's buffer holds it at a panic; and, when ../shared/corpus is there,
 # each of its crash logs alone and after that boot (up to 26 KB; the largest
 # alone is a 16.9 KB arm64 boot and panic).
@@ -40,11 +40,11 @@ python3 scripts/stack-usage.py "$object" "$out/painted-glue.o" --root panicqr_gl
 	--indirect __panicqr_glue_draw=64 --indirect panicqr_paint=64 --su "$out/painted-glue.su" \
 	--json "$out/stack-painted-glue.json" >/dev/null
 
-boot=benches/data/qemu-boot-6.12.log
+boot=tools/benches/data/qemu-boot-6.12.log
 mkdir -p "$out/logs"
 rm -f "$out/logs/"*
-logs=(examples/data/sample-kmsg.log "$out/logs/boot+sample-kmsg.log")
-cat "$boot" examples/data/sample-kmsg.log >"$out/logs/boot+sample-kmsg.log"
+logs=(tools/examples/data/sample-kmsg.log "$out/logs/boot+sample-kmsg.log")
+cat "$boot" tools/examples/data/sample-kmsg.log >"$out/logs/boot+sample-kmsg.log"
 if [ -d ../shared/corpus ]; then
 	for log in ../shared/corpus/*.log; do
 		cat "$boot" "$log" >"$out/logs/boot+$(basename "$log")"

@@ -49,7 +49,7 @@ step_generated() {
 	scripts/gen-header.sh --check &&
 		python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin &&
 		echo "core/dict/kmsg-2.bin is fresh"
-	# docs/panic-screen.png: tests/render.rs draws it again and compares.
+	# docs/panic-screen.png: tools/tests/render.rs draws it again and compares.
 }
 
 # With every feature, as step cargo_test builds: the dependencies are

@@ -6,7 +6,7 @@
 // zlib stream packed as digits: `z` (mainline: 7 little-endian bytes per 17
 // digits) or `zl` (Linux 6.12: 13 bits per 4 digits). As in that page, they
 // come from the query when it has `z` or `zl`, else from the fragment
-// (`page#?a=...`, which never leaves the phone). This mirrors src/decode.rs
+// (`page#?a=...`, which never leaves the phone). This mirrors tools/src/decode.rs
 // of panicqr-tools.
 /* global pako, PANICQR_DICTIONARIES */
 'use strict';

@@ -1,4 +1,4 @@
-// Opens URLs made by our encoder (see examples/panic_url.rs) in headless
+// Opens URLs made by our encoder (see tools/examples/panic_url.rs) in headless
 // Chromium, in two pages:
 //
 // - web/index.html, ours: every URL must show exactly the log it carries;

@@ -20,7 +20,7 @@ node "$here/gen-dict.mjs" --check
 
 fixtures=$(mktemp -d)
 trap 'rm -rf "$fixtures"' EXIT
-cargo build -q --example panic_url --manifest-path "$root/Cargo.toml"
+cargo build -q -p panicqr-tools --example panic_url --manifest-path "$root/Cargo.toml"
 gen="${CARGO_TARGET_DIR:-$root/target}/debug/examples/panic_url"
 i=0
 defaults=0

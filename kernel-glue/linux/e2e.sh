@@ -4,9 +4,9 @@
 # End-to-end test in a real kernel: Linux 6.12, patched to draw its panic QR
 # code with panicqr (kernel-glue/), panics under QEMU; a screenshot of the
 # panic screen is decoded by zbarimg, by ZXingReader (ZXing-C++) and by
-# examples/decode, and the log they read back must be an exact tail of what
-# the serial console printed, with the test's marker line and "Kernel panic
-# - not syncing" in it.
+# tools/examples/decode, and the log they read back must be an exact tail of
+# what the serial console printed, with the test's marker line and "Kernel
+# panic - not syncing" in it.
 #
 # Usage: kernel-glue/linux/e2e.sh [--config NAME] [--vga MODES] [--out DIR]
 #                                  [--screenshot FILE] [--kernel BZIMAGE]
@@ -300,7 +300,7 @@ wait "$qemu" 2>/dev/null || true
 [ -z "$shot" ] || [ "$vga" != "${modes[0]}" ] || cp "$screen" "$shot"
 
 ############################################################################
-# Decode with zbarimg, ZXingReader and examples/decode, compare with the
+# Decode with zbarimg, ZXingReader and tools/examples/decode, compare with the
 # serial log
 ############################################################################
 
@@ -312,7 +312,7 @@ fi
 
 # The test profile's build (optimised dependencies), which step cargo_test
 # has already made: no second profile of every dependency.
-log "building examples/decode"
+log "building tools/examples/decode"
 cargo build --quiet --manifest-path "$repo/Cargo.toml" -p panicqr-tools --example decode
 decode="$CARGO_TARGET_DIR/debug/examples/decode"
 
@@ -324,21 +324,21 @@ if ! zbarimg --raw -q "$screen" >"$out/zbar.txt" 2>"$out/zbar.err"; then
 fi
 url=$(head -n 1 "$out/zbar.txt")
 "$decode" "$url" >"$out/log-zbar.txt" 2>"$out/decode-zbar.err" ||
-	die "examples/decode could not read zbarimg's URL: $(cat "$out/decode-zbar.err")"
+	die "tools/examples/decode could not read zbarimg's URL: $(cat "$out/decode-zbar.err")"
 # Our scanner reads the picture itself.
 "$decode" "$screen" >"$out/log-decode.txt" 2>"$out/decode.err" ||
-	die "examples/decode found no code: $(cat "$out/decode.err")"
+	die "tools/examples/decode found no code: $(cat "$out/decode.err")"
 cmp -s "$out/log-zbar.txt" "$out/log-decode.txt" ||
-	die "zbarimg and examples/decode read different logs"
+	die "zbarimg and tools/examples/decode read different logs"
 # ZXing-C++, a second decoder independent of ours and of zbar; -bytes prints
 # the symbol's bytes and nothing else.
 ZXingReader -format QRCode -bytes "$screen" >"$out/zxing.txt" 2>"$out/zxing.err" ||
 	die "ZXingReader failed on $screen: $(cat "$out/zxing.err")"
 [ -s "$out/zxing.txt" ] || die "ZXingReader found no code in $screen"
 "$decode" "$(head -n 1 "$out/zxing.txt")" >"$out/log-zxing.txt" 2>"$out/decode-zxing.err" ||
-	die "examples/decode could not read ZXingReader's URL: $(cat "$out/decode-zxing.err")"
+	die "tools/examples/decode could not read ZXingReader's URL: $(cat "$out/decode-zxing.err")"
 cmp -s "$out/log-zxing.txt" "$out/log-decode.txt" ||
-	die "ZXingReader and examples/decode read different logs"
+	die "ZXingReader and tools/examples/decode read different logs"
 
 recovered="$out/log-decode.txt"
 grep -qF "$marker" "$recovered" || die "the recovered log lacks the marker $marker"

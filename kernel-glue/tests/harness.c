@@ -11,7 +11,7 @@
  * error the whole buffer must be unchanged. Each painted canvas is written
  * to OUTDIR as a .frame file (header "PQRF fourcc width height\n", then the
  * rows, width * cpp bytes each) and listed in OUTDIR/manifest.tsv with the
- * log it carries, for tests/kernel_glue.rs to decode with rqrr.
+ * log it carries, for tools/tests/kernel_glue.rs to decode with rqrr.
  *
  * Usage: harness OUTDIR CORPUS_DIR
  */
@@ -273,7 +273,10 @@ static bool check_unchanged(const char *name, const struct fb *fb)
 	return true;
 }
 
-/* Writes the canvas for tests/kernel_glue.rs and lists it in the manifest. */
+/*
+ * Writes the canvas for tools/tests/kernel_glue.rs and lists it in the
+ * manifest.
+ */
 static void write_frame(const char *name, const struct fb *fb, const struct drm_rect *c,
 			const struct log *log, const struct panicqr_glue_result *res,
 			const char *base_url)

@@ -1,7 +1,8 @@
 //! `differential_reference`: bit for bit against Nayuki's
 //! `qrcodegen-no-heap` at the same segments, version, level and mask (fixed
-//! or chosen by the penalty rules). The root's `tests/reference.rs` runs
-//! [`compare`] over every version, level and mask in turn.
+//! or chosen by the penalty rules). The tools crate's
+//! `tools/tests/reference.rs` runs [`compare`] over every version, level
+//! and mask in turn.
 //!
 //! Panic digit segments are compared against the reference's numeric
 //! segment of the same digits. When the reference refuses the data as too

@@ -1,5 +1,5 @@
 //! Property checks shared by the fuzz targets (`fuzz/fuzz_targets/`) and
-//! the ordinary tests (`tests/checks.rs` in the root package).
+//! the ordinary tests (`tools/tests/checks.rs` in the tools crate).
 //!
 //! Each check takes raw bytes, reads its case from them with [`Input`], runs
 //! the code under test and panics when a property fails. A fuzz target is one
