@@ -7,7 +7,7 @@ use std::path::Path;
 
 use panicqr::payload::{encode_kmsg, workspace_len, KmsgRequest};
 use panicqr::{encode_text, image_len, scratch_len, Ecc, Error, Options, Version};
-use panicqr_checks::{decode_code, run_dir, run_random, CHECKS};
+use panicqr_checks::{decode_code, run_dir, run_random, unpack_z, CHECKS};
 
 fn cases() -> usize {
     std::env::var("PANICQR_CHECK_CASES")
@@ -64,6 +64,40 @@ fn empty_text_encodes_as_an_empty_code() {
     assert_eq!(code.version(), Version::MIN);
     let (payload, _) = decode_code(&code);
     assert!(payload.is_empty());
+}
+
+/// The checks read `z=` digits with a reader of their own, so that they
+/// need not depend on this crate: it must agree with the decoder's on every
+/// digit count, on groups too large for their bytes and on other
+/// characters.
+#[test]
+fn the_checks_unpack_digits_as_the_decoder_does() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for len in 0..60 {
+        for case in 0..20 {
+            let mut digits: String = (0..len)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            if case == 1 {
+                // Every group as large as its digits allow: too large.
+                digits = "9".repeat(len);
+            }
+            if case == 2 && len > 0 {
+                digits.replace_range(len / 2..len / 2 + 1, "x");
+            }
+            assert_eq!(
+                unpack_z(&digits),
+                panicqr_tools::decode::unpack_z(&digits).ok(),
+                "{digits:?}"
+            );
+        }
+    }
 }
 
 fn kmsg_request<'a>(base: &'a [u8], dictionary: bool, max: u8) -> KmsgRequest<'a> {

@@ -12,11 +12,10 @@ use panicqr::{
     encode_binary, encode_panic_url, encode_segments, encode_text, Ecc, Error, Mask, Options,
     Polarity, QrCode, Segment, Version,
 };
-use panicqr_tools::decode::unpack_z;
 
 use crate::guard::Guarded;
 use crate::iso::{self, Mode};
-use crate::{check_metadata, check_rows, decode_code, stretch, Input};
+use crate::{check_metadata, check_rows, decode_code, stretch, unpack_z, Input};
 
 /// Which entry point a case calls.
 #[derive(Clone, Copy, Debug)]

@@ -113,6 +113,44 @@ pub fn decode_code(code: &QrCode<'_>) -> (Vec<u8>, rqrr::MetaData) {
     (payload, meta)
 }
 
+/// Unpacks the digits of a panic URL's `z=` parameter: each group of 17
+/// digits is a little-endian number of 7 bytes, and a shorter last group of
+/// 3, 5, 8, 10, 13 or 15 digits holds 1 to 6 bytes. `None` for digits the
+/// packing cannot make.
+///
+/// Written out here from the format, as [`payload_roundtrip::adler32`] is,
+/// rather than taken from the host tools' decoder: the checks build on the
+/// encoder and its C ABI alone, and the tools crate's tests run them.
+pub fn unpack_z(digits: &str) -> Option<Vec<u8>> {
+    // Digits of a last group of 0 to 7 bytes.
+    const DIGITS: [usize; 8] = [0, 3, 5, 8, 10, 13, 15, 17];
+    let digits = digits.as_bytes();
+    let tail_bytes = DIGITS
+        .iter()
+        .position(|&d| d == digits.len() % DIGITS[7])
+        .filter(|&bytes| bytes < 7)?;
+    let mut out = Vec::with_capacity(digits.len() / DIGITS[7] * 7 + tail_bytes);
+    for group in digits.chunks(DIGITS[7]) {
+        let bytes = if group.len() == DIGITS[7] {
+            7
+        } else {
+            tail_bytes
+        };
+        let mut value = 0u64;
+        for &digit in group {
+            if !digit.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u64::from(digit - b'0');
+        }
+        if value >> (8 * bytes) != 0 {
+            return None;
+        }
+        out.extend_from_slice(&value.to_le_bytes()[..bytes]);
+    }
+    Some(out)
+}
+
 /// Checks rqrr's metadata against the code's own: version, level and mask.
 pub fn check_metadata(code: &QrCode<'_>, meta: &rqrr::MetaData) {
     assert_eq!(

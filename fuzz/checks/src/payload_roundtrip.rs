@@ -20,7 +20,6 @@ use panicqr::payload::{
     encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM,
 };
 use panicqr::{Error, Options};
-use panicqr_tools::decode::unpack_z;
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
@@ -28,7 +27,7 @@ use miniz_oxide::inflate::TINFLStatus;
 use crate::encode_any::{read_data, read_options};
 use crate::guard::Guarded;
 use crate::iso::{self, Mode};
-use crate::{decode_code, Input};
+use crate::{decode_code, unpack_z, Input};
 
 /// Adler-32, written out here so the check does not trust the encoder's.
 pub fn adler32(data: &[u8]) -> u32 {
