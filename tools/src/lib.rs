@@ -1,6 +1,16 @@
-//! Host-side helpers shared by the examples, integration tests and benchmarks:
-//! reading payloads back from URLs and images. Nothing here runs in a kernel.
+//! The host tools of panicqr: what runs beside the encoder, never in a
+//! kernel. In the order a panic code travels:
+//!
+//! - [`render`]: the panic screen the kernel glue draws, as a picture;
+//! - [`camera`]: a simulated phone camera that photographs a painted code,
+//!   and the decoders that read the photos;
+//! - [`scan`]: finding and reading a code in a screenshot or a photo;
+//! - [`decode`]: the log back from a code's payload (URL, digits, inflate).
+//!
+//! The examples, integration tests and benchmarks beside this crate use
+//! them.
 
+pub mod camera;
 pub mod decode;
 pub mod render;
 pub mod scan;
