@@ -19,6 +19,7 @@ use std::fmt;
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
+use panicqr::payload::deflate::adler32;
 
 /// The largest log [`inflate_zlib`] produces, a guard against zlib bombs.
 pub const MAX_INFLATED_LEN: usize = 16 << 20;
@@ -539,22 +540,6 @@ fn zl_lossy_readings(
 // Inflating
 // ---------------------------------------------------------------------------
 
-/// Computes the Adler-32 checksum zlib uses.
-pub fn adler32(data: &[u8]) -> u32 {
-    const MOD: u32 = 65521;
-    let (mut a, mut b) = (1u32, 0u32);
-    // 5552 bytes is the most that cannot overflow `b` between reductions.
-    for chunk in data.chunks(5552) {
-        for &x in chunk {
-            a += u32::from(x);
-            b += a;
-        }
-        a %= MOD;
-        b %= MOD;
-    }
-    b << 16 | a
-}
-
 /// What the Adler-32 trailer of a zlib stream said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checksum {
@@ -604,7 +589,7 @@ pub fn inflate_zlib(stream: &[u8], dictionary: Option<&[u8]>) -> Result<Inflated
         let expected = u32::from_be_bytes([id[0], id[1], id[2], id[3]]);
         body = &body[4..];
         let dict = dictionary.ok_or(DecodeError::DictionaryNeeded { adler: expected })?;
-        let actual = adler32(dict);
+        let actual = adler32(1, dict);
         if actual != expected {
             return Err(DecodeError::DictionaryMismatch { expected, actual });
         }
@@ -612,7 +597,7 @@ pub fn inflate_zlib(stream: &[u8], dictionary: Option<&[u8]>) -> Result<Inflated
         history = dict;
     }
     let (data, used) = inflate_raw(body, history)?;
-    let computed = adler32(&data);
+    let computed = adler32(1, &data);
     let checksum = match body.get(used..used + 4) {
         Some(t) => {
             let stored = u32::from_be_bytes([t[0], t[1], t[2], t[3]]);
