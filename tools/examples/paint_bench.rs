@@ -13,9 +13,10 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use panicqr::screen::layout::{place, plan, Geometry, Policy, Screen};
+use panicqr::screen::layout::{place, plan, Geometry, Policy};
 use panicqr::screen::paint::{paint_canvas, paint_row, Palette, PixelFormat};
 use panicqr::{encode_binary, image_len, scratch_len, Options, Polarity, QrCode, Version};
+use panicqr_tools::render::five_line_screen;
 
 /// Returns the median time of `f` over enough runs to take about 0.2 s.
 fn time(mut f: impl FnMut()) -> Duration {
@@ -84,14 +85,7 @@ fn main() {
         "format", "screen", "scale", "pixels", "canvas", "rows(256B)", "per-pixel", "speedup"
     );
     for (width, height) in [(1024u32, 768u32), (1920, 1080), (3840, 2160)] {
-        let screen = Screen {
-            width,
-            height,
-            font_width: 8,
-            font_height: 16,
-            text_lines: 5,
-            text_columns: 28,
-        };
+        let screen = five_line_screen(width, height);
         let planned = plan(&screen, &policy).expect("fits");
         let g = place(&screen, &policy, u32::from(code.width())).expect("fits");
         assert_eq!(planned.version, Version::MAX);

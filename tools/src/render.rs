@@ -55,6 +55,20 @@ pub const MAX_SIDE: u32 = 16_384;
 /// The most pixels [`render`] accepts in one screen (64 Mi).
 pub const MAX_PIXELS: u64 = 64 << 20;
 
+/// A `width × height` screen with a short panic message beside the code:
+/// five lines of at most 28 characters in an 8×16 font. The tests and the
+/// paint benchmark lay codes out on it at many screen sizes.
+pub fn five_line_screen(width: u32, height: u32) -> layout::Screen {
+    layout::Screen {
+        width,
+        height,
+        font_width: 8,
+        font_height: 16,
+        text_lines: 5,
+        text_columns: 28,
+    }
+}
+
 /// What to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {

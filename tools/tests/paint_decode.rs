@@ -6,9 +6,10 @@
 //! checks the layout, the colour conversion, the byte order and the painter
 //! together, the way a phone would see the screen.
 
-use panicqr::screen::layout::{place, plan, Policy, Screen};
+use panicqr::screen::layout::{place, plan, Policy};
 use panicqr::screen::paint::{fill, paint_canvas, Palette, PixelFormat};
 use panicqr::{encode_binary, scratch_len, Ecc, Mask, Options, Polarity, QrCode, Version};
+use panicqr_tools::render::five_line_screen;
 use qrcodegen_no_heap as qrcodegen;
 
 /// Reads one pixel back to 8-bit red, green and blue, independently of the
@@ -129,14 +130,7 @@ fn round_trip(
     polarity: Polarity,
     colours: &[(u32, u32)],
 ) {
-    let screen = Screen {
-        width,
-        height,
-        font_width: 8,
-        font_height: 16,
-        text_lines: 5,
-        text_columns: 28,
-    };
+    let screen = five_line_screen(width, height);
     let policy = Policy::LARGEST;
     let plan = plan(&screen, &policy).expect("the screen holds a code");
     let mut image = vec![0u8; panicqr::image_len(Version::MAX)];
@@ -215,18 +209,7 @@ fn small_codes_decode_in_every_format() {
 #[test]
 fn the_largest_code_a_screen_holds_decodes_in_every_format() {
     // 640×480 holds version 40 at 2 pixels per module: fill it.
-    let screen_plan = plan(
-        &Screen {
-            width: 640,
-            height: 480,
-            font_width: 8,
-            font_height: 16,
-            text_lines: 5,
-            text_columns: 28,
-        },
-        &Policy::LARGEST,
-    )
-    .unwrap();
+    let screen_plan = plan(&five_line_screen(640, 480), &Policy::LARGEST).unwrap();
     assert_eq!(screen_plan.version, Version::MAX);
     // Byte mode: 4 mode bits and 16 count bits before the data.
     let capacity = (screen_plan.data_bits - 20) / 8;
