@@ -76,32 +76,15 @@ step_cross() {
 }
 
 step_msrv() {
-	# A workspace of just core and ffi, so that the tools' dependencies
-	# (which need newer Rust) stay out of the 1.78 build. The package mirror
-	# here has 1.78's standard library for the host only, so the cross
-	# targets are checked with the current toolchain (step cross).
-	local dir="$PANICQR_CACHE/msrv"
-	rm -rf "$dir/core" "$dir/ffi" "$dir/include"
-	mkdir -p "$dir"
-	cp -r core ffi include "$dir/"
-	cat >"$dir/Cargo.toml" <<-EOF
-		[workspace]
-		members = ["core", "ffi"]
-		resolver = "2"
-		[workspace.package]
-		edition = "2021"
-		license = "MIT OR Apache-2.0"
-		repository = "https://example.invalid/panicqr"
-		[profile.dev]
-		panic = "abort"
-		[profile.release]
-		panic = "abort"
-	EOF
-	(cd "$dir" && rm -f Cargo.lock &&
-		CARGO_TARGET_DIR="$PANICQR_CACHE/target-msrv" cargo "+$MSRV" build --quiet --workspace &&
-		CARGO_TARGET_DIR="$PANICQR_CACHE/target-msrv" cargo "+$MSRV" build --quiet --release \
-			--workspace &&
-		echo "core and ffi build with Rust $MSRV")
+	# scripts/msrv/ is a committed workspace of core and ffi alone, with
+	# its own lockfile, so that the tools' dependencies (which need newer
+	# Rust) stay out of the 1.78 build. The package mirror here has 1.78's
+	# standard library for the host only, so the cross targets are checked
+	# with the current toolchain (step cross).
+	local msrv=(--locked --manifest-path scripts/msrv/Cargo.toml --target-dir "$CARGO_TARGET_DIR/msrv")
+	cargo "+$MSRV" build --quiet "${msrv[@]}"
+	cargo "+$MSRV" build --quiet --release "${msrv[@]}"
+	echo "core and ffi build with Rust $MSRV"
 }
 
 # The core and C ABI test suites on big-endian targets, compiled natively
