@@ -47,6 +47,7 @@
 # Usage: scripts/build-kernel-object.sh [--report] [--stack-sizes | --kernel-tree DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 report=0
 stack_sizes=0
@@ -60,8 +61,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-target_dir="${CARGO_TARGET_DIR:-target}"
-target_dir=$(mkdir -p "$target_dir" && cd "$target_dir" && pwd)
+target_dir=$(mkdir -p "$CARGO_TARGET_DIR" && cd "$CARGO_TARGET_DIR" && pwd)
 if [ -z "$tree" ]; then
 	target=x86_64-unknown-none
 	flags="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no"
@@ -131,17 +131,7 @@ done <"$out/exports.txt"
 ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-reachable.o" "$lib"
 # One section each for code, constants and data: the kernel's linker script
 # places .text, .rodata and .data, not the compiler's per-function sections.
-cat >"$out/merge.ld" <<'EOF'
-SECTIONS
-{
-	.text 0 : { *(.text .text.*) }
-	.rodata 0 : { *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*) }
-	.data 0 : { *(.data .data.*) }
-	.bss 0 : { *(.bss .bss.*) }
-	/DISCARD/ : { *(.comment) *(.llvm_addrsig) *(.llvmbc) *(.llvmcmd) *(.eh_frame) }
-}
-EOF
-ld -r -T "$out/merge.ld" -o "$out/panicqr-full.o" "$out/panicqr-reachable.o"
+ld -r -T "$PANICQR_MERGE_LD" -o "$out/panicqr-full.o" "$out/panicqr-reachable.o"
 objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
 	--remove-section=.eh_frame --remove-section=.rela.eh_frame \
 	--remove-section=.llvmbc --remove-section=.llvmcmd \

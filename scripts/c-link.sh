@@ -26,13 +26,13 @@
 set -euo pipefail
 trap 'echo "c-link: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 # The newest cargo-c that builds with Rust 1.95 (0.10.25 wants 1.96). It
 # is built unoptimised and without debug info: 4 minutes of CPU instead of
 # 15 for the release build, and a cargo cinstall that takes a second more.
 cargo_c=0.10.24+cargo-0.98.0
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
-tools="$cache/cargo-c-$cargo_c"
+tools="$PANICQR_CACHE/cargo-c-$cargo_c"
 if [ ! -x "$tools/bin/cargo-cinstall" ]; then
 	build=$(mktemp -d)
 	trap 'rm -rf "$build"' EXIT
@@ -42,7 +42,7 @@ if [ ! -x "$tools/bin/cargo-cinstall" ]; then
 fi
 export PATH="$tools/bin:$PATH"
 
-out="${CARGO_TARGET_DIR:-target}/c-link"
+out="$CARGO_TARGET_DIR/c-link"
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

@@ -7,8 +7,9 @@
 # ffi/tests/c/abi_test.c under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
-target="${CARGO_TARGET_DIR:-target}"
+target="$CARGO_TARGET_DIR"
 out="$target/c-tests"
 mkdir -p "$out"
 cargo build --quiet --release -p panicqr-ffi

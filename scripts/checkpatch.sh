@@ -16,6 +16,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/lib.sh"
 
 strict=()
 if [ "${PANICQR_CHECKPATCH_STRICT:-0}" = 1 ]; then
@@ -41,13 +42,9 @@ if [ "${#files[@]}" = 0 ]; then
 	exit 2
 fi
 
-if ! perl -MTerm::ANSIColor -MEncode -e 1 2>/dev/null; then
-	echo "checkpatch.sh: installing perl" >&2
-	as_root=()
-	[ "$(id -u)" = 0 ] || as_root=(sudo -n)
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq perl >&2
-fi
+# checkpatch.pl needs perl's Term::ANSIColor and Encode, which perl-base
+# lacks.
+apt_install perl
 
 tree="$("$here/linux-source.sh")"
 checkpatch="$tree/scripts/checkpatch.pl"

@@ -25,8 +25,7 @@
 # Debian's config leaves CONFIG_DRM_PANIC unset: code that depends on it must
 # not rely on the config to see drm_panic's declarations.
 set -euo pipefail
-
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+. "$(dirname "$0")/lib.sh"
 
 keep=0
 dir=
@@ -60,42 +59,14 @@ if [ ! -f "$dir/Kbuild" ] && [ ! -f "$dir/Makefile" ]; then
 	exit 2
 fi
 
-as_root() {
-	if [ "$(id -u)" = 0 ]; then
-		"$@"
-	else
-		sudo -n "$@"
-	fi
-}
-
-apt_update_once() {
-	if [ -z "${PANICQR_APT_UPDATED:-}" ]; then
-		echo "kernel-module-check.sh: apt-get update" >&2
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-		export PANICQR_APT_UPDATED=1
-	fi
-}
-
 # The build tools. The headers' prebuilt kbuild programs need libelf, libssl
 # and zlib; gcc-12 is the compiler Debian built the kernel with.
-missing=()
-for tool in make:make gcc-12:gcc-12 pahole:pahole; do
-	command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
-done
-for lib in libelf1 libssl3 zlib1g libc6-dev; do
-	dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib")
-done
-if [ "${#missing[@]}" != 0 ]; then
-	apt_update_once
-	echo "kernel-module-check.sh: apt-get install ${missing[*]}" >&2
-	as_root env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+apt_install make gcc-12 pahole libelf1 libssl3 zlib1g libc6-dev
 
 # Unpacks Debian's 6.12 headers into the cache, once, and prints the build
 # directory.
 debian_headers() {
-	local root="$cache/linux-headers"
+	local root="$PANICQR_CACHE/linux-headers"
 	local build
 	# Reuse the newest headers already unpacked.
 	build="$(find "$root" -mindepth 4 -maxdepth 4 -path '*/usr/src/linux-headers-6.12.*-amd64' \
@@ -105,7 +76,7 @@ debian_headers() {
 		return
 	fi
 
-	apt_update_once
+	apt_update
 	local pkg
 	pkg="$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
 		awk '{print $1}' | sort -V | tail -n1)"

@@ -7,32 +7,20 @@
 #
 # Builds are cached outside the repository, in $PANICQR_CACHE (by default
 # ~/.cache/panicqr): the cargo target directory, the Linux source, the
-# reference encoder and the kernel build.
+# reference encoder and the kernel build (scripts/lib.sh).
+#
+# Each step runs in a subshell that stops at its first error; a failed step
+# does not stop the others.
 #
 # Usage: scripts/test-all.sh [STEP...]   (no argument: every step)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-
-export PANICQR_CACHE="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PANICQR_CACHE/target}"
+. scripts/lib.sh
 export CARGO_TERM_COLOR=never
-mkdir -p "$PANICQR_CACHE"
 
 CROSS_TARGETS=(thumbv7em-none-eabi x86_64-unknown-none aarch64-unknown-none
 	riscv64gc-unknown-none-elf powerpc64-unknown-linux-gnu s390x-unknown-linux-gnu)
 MSRV=1.78.0
-
-apt_install() {
-	local missing=()
-	for pkg in "$@"; do
-		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	if [ ! -e "$PANICQR_CACHE/.apt-updated" ]; then
-		apt-get update -qq && touch "$PANICQR_CACHE/.apt-updated"
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-}
 
 step_setup() {
 	apt_install build-essential python3
@@ -46,9 +34,9 @@ step_fmt() {
 }
 
 step_generated() {
-	scripts/gen-header.sh --check &&
-		python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin &&
-		echo "core/dict/kmsg-2.bin is fresh"
+	scripts/gen-header.sh --check
+	python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin
+	echo "core/dict/kmsg-2.bin is fresh"
 	# docs/panic-screen.png: tools/tests/render.rs draws it again and compares.
 }
 
@@ -61,7 +49,7 @@ step_clippy() {
 
 step_cargo_test() {
 	local reference
-	reference=$(scripts/linux-reference.sh) || return 1
+	reference=$(scripts/linux-reference.sh)
 	PANICQR_LINUX_REF="$reference" cargo test --workspace --all-features
 }
 
@@ -69,7 +57,7 @@ step_cross() {
 	local target
 	for target in "${CROSS_TARGETS[@]}"; do
 		echo "core for $target"
-		RUSTFLAGS="-D warnings" cargo build --quiet -p panicqr --target "$target" || return 1
+		RUSTFLAGS="-D warnings" cargo build --quiet -p panicqr --target "$target"
 	done
 	RUSTFLAGS="-D warnings" cargo build --quiet -p panicqr --target thumbv7em-none-eabi \
 		--features embedded-graphics
@@ -108,8 +96,7 @@ step_big_endian() {
 		echo "core and ffi tests on $target ($qemu)"
 		export "CARGO_TARGET_${env}_LINKER=$triple-gcc"
 		export "CARGO_TARGET_${env}_RUNNER=$qemu -L /usr/$triple"
-		cargo test --quiet -p panicqr -p panicqr-ffi --all-features --target "$target" ||
-			return 1
+		cargo test --quiet -p panicqr -p panicqr-ffi --all-features --target "$target"
 	done
 }
 
@@ -119,19 +106,20 @@ step_c_abi() {
 
 step_c_link() {
 	# pkg-config and zbarimg for the checks, OpenSSL's headers to build cargo-c.
-	apt_install pkg-config libssl-dev zbar-tools && scripts/c-link.sh
+	apt_install pkg-config libssl-dev zbar-tools
+	scripts/c-link.sh
 }
 
 step_kernel_object() {
-	scripts/tests/stack/run.py &&
-		scripts/build-kernel-object.sh --report &&
-		scripts/stack-painted.sh &&
-		scripts/build-kernel-object.sh --stack-sizes
+	scripts/tests/stack/run.py
+	scripts/build-kernel-object.sh --report
+	scripts/stack-painted.sh
+	scripts/build-kernel-object.sh --stack-sizes
 }
 
 step_kernel_glue() {
-	scripts/checkpatch.sh kernel-glue/panicqr_glue.c kernel-glue/panicqr_glue.h &&
-		scripts/kernel-module-check.sh kernel-glue
+	scripts/checkpatch.sh kernel-glue/panicqr_glue.c kernel-glue/panicqr_glue.h
+	scripts/kernel-module-check.sh kernel-glue
 }
 
 step_miri() {

@@ -13,9 +13,9 @@ Each source in cases/ states its checks in its comments:
 
 Assembly (.S) is assembled once; C (.c) is compiled at -O0 and at -O2 with
 -fstack-usage (`{su}` in ARGS names the .su file). Every check runs on the
-object as built and again after `ld -r -T merge.ld` has merged its sections
-into one .text, as scripts/build-kernel-object.sh does; the `merged:` line
-asserts that the merged object does call through a section symbol.
+object as built and again after `ld -r -T scripts/merge.ld` has merged its
+sections, as scripts/build-kernel-object.sh does; the `merged:` line asserts
+that the merged object does call through a section symbol.
 
 Usage: scripts/tests/stack/run.py
 """
@@ -30,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
 SCRIPT = os.path.join(HERE, "..", "..", "stack-usage.py")
-MERGE = "SECTIONS\n{\n\t.text 0 : { *(.text .text.*) }\n}\n"
+MERGE_LD = os.path.join(HERE, "..", "..", "merge.ld")
 
 
 def load_analysis():
@@ -111,9 +111,6 @@ def main():
     sources = sorted(f for f in os.listdir(CASES) if f.endswith((".S", ".c")))
     failures, passed = [], 0
     with tempfile.TemporaryDirectory() as work:
-        merge_ld = os.path.join(work, "merge.ld")
-        with open(merge_ld, "w") as out:
-            out.write(MERGE)
         for source in sources:
             checks, wants_section_call = checks_of(os.path.join(CASES, source))
             if not checks:
@@ -133,7 +130,7 @@ def main():
                     builds.append((f"{source} {level}", obj, obj[:-2] + ".su"))
             for label, obj, su in list(builds):
                 merged = obj[:-2] + "-merged.o"
-                subprocess.run(["ld", "-r", "-T", merge_ld, "-o", merged, obj], check=True)
+                subprocess.run(["ld", "-r", "-T", MERGE_LD, "-o", merged, obj], check=True)
                 builds.append((label + " merged", merged, su))
                 if wants_section_call and not calls_through_section(analysis, merged):
                     failures.append(f"{label} merged: no call relocated against .text")

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
+#
+# What the scripts share. Each sources it after `set -euo pipefail`:
+#
+#   . "$(dirname "$0")/lib.sh"                      (a script in scripts/)
+#   . "$(dirname "$0")/../scripts/lib.sh"           (in fuzz/, web/, ...)
+#
+# It sets, and exports to every program the script runs:
+#
+# - PANICQR_ROOT: the repository;
+# - PANICQR_CACHE: the cache, outside the repository, by default
+#   ~/.cache/panicqr: the Linux source and headers, the reference encoder,
+#   installed tools, kernel builds and the cargo target folder;
+# - CARGO_TARGET_DIR: the one cargo target folder of every script, by
+#   default $PANICQR_CACHE/target (a build with another toolchain or for
+#   another workspace goes to a folder of its own below it or beside it);
+# - PANICQR_MERGE_LD: scripts/merge.ld, the linker script that merges an
+#   object's sections into one .text, .rodata, .data and .bss, as the
+#   kernel's linker script wants them;
+#
+# and defines as_root, apt_update and apt_install.
+
+PANICQR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PANICQR_ROOT
+export PANICQR_CACHE="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PANICQR_CACHE/target}"
+export PANICQR_MERGE_LD="$PANICQR_ROOT/scripts/merge.ld"
+mkdir -p "$PANICQR_CACHE"
+
+# Runs a command as root: directly when root, else through `sudo -n`.
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	else
+		sudo -n "$@"
+	fi
+}
+
+# Runs `apt-get update` once per run of the scripts (the scripts it calls
+# inherit PANICQR_APT_UPDATED), before the first install or download.
+apt_update() {
+	[ -z "${PANICQR_APT_UPDATED:-}" ] || return 0
+	echo "$(basename "$0"): apt-get update" >&2
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+	export PANICQR_APT_UPDATED=1
+}
+
+# Installs the Debian packages PKG... that are not installed, without the
+# packages they recommend unless --recommends comes first.
+#
+# Usage: apt_install [--recommends] PKG...
+apt_install() {
+	local recommends=(--no-install-recommends) missing=() pkg
+	if [ "${1:-}" = --recommends ]; then
+		recommends=()
+		shift
+	fi
+	for pkg in "$@"; do
+		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	apt_update
+	echo "$(basename "$0"): apt-get install ${missing[*]}" >&2
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${recommends[@]}" \
+		"${missing[@]}" >&2
+}
