@@ -17,9 +17,10 @@
 # Usage: fuzz/long.sh [SECONDS]     (fuzz/long.sh --table: the table only)
 set -euo pipefail
 cd "$(dirname "$0")"
+. ../scripts/lib.sh
 
 targets=(encode_any differential_reference ffi_abi payload_roundtrip paint_rows)
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+cache=$PANICQR_CACHE
 out="${PANICQR_FUZZ_LONG:-$cache/fuzz-long}"
 
 table() {
@@ -34,7 +35,7 @@ table() {
 		wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/$t.log")
 		user=$(sed -n 's/.*User time (seconds): //p' "$out/$t.log")
 		sys=$(sed -n 's/.*System time (seconds): //p' "$out/$t.log")
-		cpu=$(python3 -c "print(f'{($user + $sys) / 60:.0f} min')")
+		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f min", (u + s) / 60 }')
 		crashes=$(find "$out/artifacts/$t" -type f | wc -l)
 		echo "| \`$t\` | $execs | $wall | $cpu | $cov | $(cat "$out/$t.corpus-start") → $corpus | $crashes |"
 	done
@@ -57,7 +58,7 @@ for t in "${targets[@]}"; do
 	find "$out/corpus/$t" -type f | wc -l >"$out/$t.corpus-start"
 done
 
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+apt_install time
 echo "fuzzing ${targets[*]} in parallel for $seconds s each; logs in $out"
 pids=()
 for t in "${targets[@]}"; do

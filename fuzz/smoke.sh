@@ -13,12 +13,12 @@
 # Usage: fuzz/smoke.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")"
+. ../scripts/lib.sh
 
 seconds="${1:-20}"
 targets=(encode_any differential_reference ffi_abi payload_roundtrip paint_rows)
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+cache=$PANICQR_CACHE
 target_dir="$cache/target-fuzz"
-mkdir -p "$cache"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
 	rustup toolchain install nightly --profile minimal

@@ -31,8 +31,11 @@ mkdir -p "$PANICQR_CACHE"
 as_root() {
 	if [ "$(id -u)" = 0 ]; then
 		"$@"
-	else
+	elif command -v sudo >/dev/null; then
 		sudo -n "$@"
+	else
+		echo "$(basename "$0"): need root for: $*" >&2
+		return 1
 	fi
 }
 

@@ -39,7 +39,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+. "$here/lib.sh"
+cache=$PANICQR_CACHE
 tree="$("$here/linux-source.sh")"
 kfile="$tree/drivers/gpu/drm/drm_panic_qr.rs"
 

@@ -16,8 +16,9 @@
 # update` once, then `apt-get download linux-source-6.12` (as root, or through
 # sudo when available).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+cache=$PANICQR_CACHE
 pkg=linux-source-6.12
 tree="$cache/$pkg"
 tarball="$cache/debian/$pkg.tar.xz"
@@ -70,31 +71,9 @@ if have_all; then
 	exit 0
 fi
 
-as_root() {
-	if [ "$(id -u)" = 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null; then
-		sudo -n "$@"
-	else
-		echo "linux-source.sh: need root for: $*" >&2
-		return 1
-	fi
-}
-
-apt_update_once() {
-	if [ -z "${PANICQR_APT_UPDATED:-}" ]; then
-		echo "linux-source.sh: apt-get update" >&2
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-		export PANICQR_APT_UPDATED=1
-	fi
-}
-
 mkdir -p "$cache/debian"
 
-if ! command -v xz >/dev/null; then
-	apt_update_once
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xz-utils >&2
-fi
+apt_install xz-utils
 
 if [ ! -s "$tarball" ]; then
 	if [ -s "/usr/src/$pkg.tar.xz" ]; then
@@ -104,7 +83,7 @@ if [ ! -s "$tarball" ]; then
 		dl="$cache/debian/download"
 		rm -rf "$dl"
 		mkdir -p "$dl"
-		apt_update_once
+		apt_update
 		echo "linux-source.sh: apt-get download $pkg" >&2
 		# `apt-get download` writes into the current directory; make it
 		# writable for the _apt sandbox user to avoid a warning.

@@ -21,14 +21,14 @@
 # Usage: scripts/miri.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
+cache=$PANICQR_CACHE
 # One target directory per checkout: cargo-miri's test "binaries" record the
 # directory they were built in, and a fresh build from another checkout
 # would be taken as up to date and run there.
 checkout=$(pwd -P | sha256sum | cut -c1-12)
 export CARGO_TARGET_DIR="$cache/target-miri-$checkout"
-mkdir -p "$cache"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
 	rustup toolchain install nightly --profile minimal

@@ -155,7 +155,11 @@ for step in "${steps[@]}"; do
 	start=$(date +%s)
 	# Each step in a subshell that stops at its first error; not in an
 	# `if`, where errexit would be off.
-	(set -e; "step_$step")
+	(
+		set -e
+		shopt -s inherit_errexit
+		"step_$step"
+	)
 	if [ $? -eq 0 ]; then
 		result=ok
 		passed=$((passed + 1))

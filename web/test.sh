@@ -9,19 +9,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+. "$root/scripts/lib.sh"
 corpus=${PANICQR_CORPUS:-$root/../shared/corpus}
 
-if ! command -v chromium >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+apt_install --recommends chromium
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 node "$here/gen-dict.mjs" --check
 
 fixtures=$(mktemp -d)
 trap 'rm -rf "$fixtures"' EXIT
 cargo build -q -p panicqr-tools --example panic_url --manifest-path "$root/Cargo.toml"
-gen="${CARGO_TARGET_DIR:-$root/target}/debug/examples/panic_url"
+gen="$CARGO_TARGET_DIR/debug/examples/panic_url"
 i=0
 defaults=0
 for log in "$corpus"/*.log; do

@@ -48,9 +48,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-cache="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
-export PANICQR_CACHE="$cache"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+. "$repo/scripts/lib.sh"
+cache=$PANICQR_CACHE
 jobs=$(nproc)
 
 config=tiny
@@ -88,21 +87,8 @@ elapsed() { echo "$(($(date +%s) - start)) s"; }
 # Packages
 ############################################################################
 
-packages=(flex bison bc libelf-dev libssl-dev cpio xz-utils qemu-system-x86
-	busybox-static zbar-tools zxing-cpp-tools gcc make)
-missing=()
-for p in "${packages[@]}"; do
-	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	as_root=()
-	[ "$(id -u)" = 0 ] || as_root=(sudo -n)
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-	export PANICQR_APT_UPDATED=1
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${missing[@]}" >&2
-fi
+apt_install flex bison bc libelf-dev libssl-dev cpio xz-utils qemu-system-x86 \
+	busybox-static zbar-tools zxing-cpp-tools gcc make
 
 ############################################################################
 # Inputs: the kernel source, the encoder object, the glue
@@ -123,7 +109,8 @@ if [ -z "$kernel" ]; then
 		"$repo/include/panicqr.h")
 	# What the encoder object is made from, as the working tree has it.
 	mapfile -t sources < <(cd "$repo" && git ls-files core ffi Cargo.toml Cargo.lock \
-		scripts/build-kernel-object.sh scripts/relax-got.py kernel-glue/linux/rustflags.mk)
+		scripts/build-kernel-object.sh scripts/lib.sh scripts/merge.ld scripts/relax-got.py \
+		kernel-glue/linux/rustflags.mk)
 
 	# The cache key: everything that goes into the image, and the recipe.
 	key=$(
@@ -349,34 +336,10 @@ grep -qF 'Kernel panic - not syncing' "$recovered" || die "the recovered log lac
 # must appear in it whole, starting on a line, and the console lines after
 # it must be those printed after the dump.
 tr -d '\r' <"$serial" >"$out/serial-lf.log"
-python3 - "$out/serial-lf.log" "$recovered" <<'EOF' || die "the recovered log is not a tail of the serial log"
-import sys
-serial = open(sys.argv[1], "rb").read()
-got = open(sys.argv[2], "rb").read()
-if not got.endswith(b"\n"):
-    got += b"\n"
-at = serial.rfind(got)
-if at < 0 or (at > 0 and serial[at - 1:at] != b"\n"):
-    # Show where they part.
-    lines = got.split(b"\n")
-    for i in range(len(lines), 0, -1):
-        if serial.find(b"\n".join(lines[:i])) >= 0:
-            print(f"e2e.sh: first {i} of {len(lines)} lines match; then {lines[i]!r}", file=sys.stderr)
-            break
-    sys.exit(1)
-after = serial[at + len(got):].decode("utf-8", "replace").splitlines()
-allowed = ("Kernel Offset:", "---[ end Kernel panic")
-for line in after:
-    text = line.split("] ", 1)[-1] if line.startswith("[") else line
-    if not text.startswith(allowed):
-        print(f"e2e.sh: serial line after the recovered tail: {line!r}", file=sys.stderr)
-        sys.exit(1)
-nlines = got.count(b"\n")
-print(f"e2e.sh: recovered {len(got)} bytes, {nlines} lines; "
-      f"{len(after)} console lines follow the dump", file=sys.stderr)
-EOF
+python3 "$here/recovered-tail.py" "$out/serial-lf.log" "$recovered" ||
+	die "the recovered log is not a tail of the serial log"
 
-size=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]))' "$screen")
+size=$(python3 "$here/png-size.py" "$screen")
 log "PASS vga=$vga screen=$size marker=$marker (files: $out)"
 }
 
