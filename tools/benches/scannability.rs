@@ -58,11 +58,11 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
-use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::payload::{
     encode_kmsg, image_buffer_len, scratch_buffer_len, workspace_len, KmsgRequest,
 };
+use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
+use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::{Ecc, Mask, Options, Polarity, Version};
 use panicqr_tools::camera::{
     self, batch_finish, batch_start, photograph, rqrr_reads, seed_of, write_pgm, Batch, Condition,
