@@ -75,6 +75,21 @@ step_msrv() {
 	echo "core and ffi build with Rust $MSRV"
 }
 
+# The published crates as crates.io would get them: `cargo package` builds
+# each one alone from its .crate file. panicqr-ffi depends on panicqr by
+# version, and that version is not on crates.io: packaged in one command,
+# ffi is verified against the panicqr just packaged (cargo puts both in a
+# local registry of its own). A packaged crate carries no workspace
+# profile, and ffi's C library needs panic = "abort" (no_std, so no
+# unwinding): the verification build gets the profile through --config,
+# as any build of the C library must set it. --allow-dirty: the step checks
+# the tree as it is, like every other step.
+step_package() {
+	local abort=(--config 'profile.dev.panic="abort"')
+	cargo package --quiet --allow-dirty -p panicqr -p panicqr-ffi "${abort[@]}"
+	echo "panicqr and panicqr-ffi package and build from their .crate files"
+}
+
 # The core and C ABI test suites on big-endian targets, compiled natively
 # with Debian's cross gcc as the linker and run under qemu-user, as cross-rs
 # does: byte order at native speed. Miri keeps the unsafe code (step miri).
@@ -142,8 +157,8 @@ step_kernel_e2e_hardened() {
 	kernel-glue/linux/e2e.sh --config hardened --vga 0x318
 }
 
-ALL=(setup fmt generated clippy cargo_test cross msrv big_endian c_abi c_link kernel_object kernel_glue
-	miri fuzz web kernel_e2e kernel_e2e_hardened)
+ALL=(setup fmt generated clippy cargo_test cross msrv package big_endian c_abi c_link kernel_object
+	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened)
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=("${ALL[@]}")
 

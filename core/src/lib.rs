@@ -23,6 +23,11 @@ const fn test_size(native: usize, miri: usize) -> usize {
     }
 }
 
+/// The example in the crate's README.md, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 pub mod payload;
 pub mod qr;
 pub mod screen;
