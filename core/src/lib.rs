@@ -23,8 +23,8 @@ const fn test_size(native: usize, miri: usize) -> usize {
     }
 }
 
-pub mod qr;
 pub mod payload;
+pub mod qr;
 pub mod screen;
 
 mod error;

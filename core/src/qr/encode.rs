@@ -25,9 +25,11 @@
 use crate::qr::bits::BitWriter;
 use crate::qr::code::{Polarity, QrCode};
 use crate::qr::codewords::finish_data;
+use crate::qr::format;
 use crate::qr::mask::{self, Mask};
-use crate::qr::matrix::{self, load_row, span, store_row, FunctionMap};
+use crate::qr::matrix::{self, FunctionMap};
 use crate::qr::reed_solomon::{add_error_correction, Blocks};
+use crate::qr::rows::{load_row, span, store_row};
 use crate::qr::segment::{self, Mode, Segment};
 use crate::qr::version::{image_len, scratch_len, Ecc, Version};
 use crate::Error;
@@ -223,7 +225,7 @@ impl DataCodewords {
             None => mask::best(&mask::penalties(image, pitch, &map, self.ecc)),
         };
         mask::apply(image, pitch, &map, mask);
-        mask::draw_format(image, pitch, width, self.ecc, mask);
+        format::place_format(image, pitch, width, self.ecc, mask.number());
         if self.polarity == Polarity::LightIsSet {
             let inside = span(0, width);
             for y in 0..width {

@@ -6,10 +6,9 @@
 //! The scores equal those of the reference implementation rule for rule, so
 //! automatic selection picks the same mask (ties go to the lowest number).
 
-use crate::qr::matrix::{
-    for_each_format_module, format_bits, load_row, set_bit, span, store_row, transpose_in_place,
-    FunctionMap, Row,
-};
+use crate::qr::format::{format_bits, format_line};
+use crate::qr::matrix::FunctionMap;
+use crate::qr::rows::{bit, load_row, span, store_row, transpose_in_place, Row};
 use crate::qr::version::Ecc;
 
 /// A mask pattern, 0 to 7.
@@ -101,48 +100,6 @@ pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mas
     }
 }
 
-/// Draws the format information of `ecc` and `mask` into the image.
-pub(crate) fn draw_format(image: &mut [u8], pitch: usize, width: usize, ecc: Ecc, mask: Mask) {
-    for_each_format_module(width, format_bits(ecc, mask), |x, y| {
-        if let Some(byte) = image.get_mut(y * pitch + x / 8) {
-            *byte |= 0x80 >> (x % 8);
-        }
-    });
-}
-
-/// The dark format modules of one line: row `line` when `along_x`, or else
-/// column `line`. Only rows and columns 0 to 8 and the last 8 hold format
-/// modules (see [`for_each_format_module`]); row 8 and column 8 hold many,
-/// the others one each.
-fn format_line(width: usize, bits: u32, line: usize, along_x: bool) -> Row {
-    let mut row = [0u64; 3];
-    if line == 8 {
-        for_each_format_module(width, bits, |x, y| {
-            let (fixed, along) = if along_x { (y, x) } else { (x, y) };
-            if fixed == line {
-                set_bit(&mut row, along);
-            }
-        });
-        return row;
-    }
-    // Which format bit sits on this line, and where along it.
-    let (bit_index, along) = match (along_x, line) {
-        // Row y: the module in column 8.
-        (true, 0..=5) => (line, 8),
-        (true, 7) => (6, 8),
-        (true, y) if y + 7 >= width => (y + 15 - width, 8),
-        // Column x: the module in row 8.
-        (false, 7) => (8, 8),
-        (false, x @ 0..=5) => (14 - x, 8),
-        (false, x) if x + 8 >= width => (width - 1 - x, 8),
-        _ => return row,
-    };
-    if bits >> bit_index & 1 != 0 {
-        set_bit(&mut row, along);
-    }
-    row
-}
-
 #[inline(always)]
 fn shr(r: &Row, k: u32) -> Row {
     [
@@ -210,7 +167,7 @@ fn weighted_count(a: &Row, b: &Row) -> u32 {
 /// Returns the module at `x` of a line, light outside it.
 #[inline]
 fn dark_at(line: &Row, x: isize) -> bool {
-    x >= 0 && crate::qr::matrix::bit(line, x as usize)
+    x >= 0 && bit(line, x as usize)
 }
 
 /// Returns whether `len` modules from `start` are all light.
@@ -398,24 +355,6 @@ fn dark_run_before(d: &Row, end: usize) -> usize {
     len
 }
 
-/// Transposes a 32×32 bit block: bit `31 - j` of `a[i]` moves to bit
-/// `31 - i` of `a[j]`.
-pub(crate) fn transpose32(a: &mut [u32; 32]) {
-    let mut j = 16;
-    let mut m: u32 = 0x0000_ffff;
-    while j != 0 {
-        let mut k = 0;
-        while k < 32 {
-            let t = (a[k] ^ (a[k + j] >> j)) & m;
-            a[k] ^= t;
-            a[k + j] ^= t << j;
-            k = (k + j + 1) & !j;
-        }
-        j >>= 1;
-        m ^= m << j;
-    }
-}
-
 /// Returns the penalty score of each mask for an image that holds only the
 /// placed codewords (function modules light). The image is transposed and
 /// back while the columns are scored, and holds the same bits on return.
@@ -423,7 +362,7 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     let width = map.width();
     let mut format = [0u32; 8];
     for (mask, bits) in format.iter_mut().enumerate() {
-        *bits = format_bits(ecc, Mask(mask as u8));
+        *bits = format_bits(ecc, mask as u8);
     }
     // The two passes keep their own frames, so the deepest stack is the
     // larger of the two, not their sum; they add into the same scores.
@@ -538,19 +477,57 @@ pub(crate) fn best(scores: &[u32; 8]) -> Mask {
 
 #[cfg(test)]
 mod tests {
-    use super::tests_support::reference_line;
     use super::*;
+    use crate::qr::format::place_format;
+    use crate::qr::rows::set_bit;
+    use crate::qr::version::{image_len, Version};
+    use std::vec::Vec;
 
-    #[test]
-    fn transpose_moves_bits() {
-        let mut block = [0u32; 32];
-        block[3] = 1 << (31 - 7);
-        block[31] = 1;
-        transpose32(&mut block);
-        let mut expected = [0u32; 32];
-        expected[7] = 1 << (31 - 3);
-        expected[31] = 1;
-        assert_eq!(block, expected);
+    /// The reference scoring of one line, run by run, with a quiet zone as
+    /// wide as the line.
+    fn reference_line(pattern: &str) -> u32 {
+        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
+        let size = modules.len() as i32;
+        let mut result = 0;
+        let mut history = [0i32; 7];
+        let push = |history: &mut [i32; 7], mut run: i32| {
+            if history[0] == 0 {
+                run += size;
+            }
+            history.copy_within(0..6, 1);
+            history[0] = run;
+        };
+        let patterns = |h: &[i32; 7]| {
+            let n = h[1];
+            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
+            i32::from(core && h[0] >= 4 * n && h[6] >= n)
+                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
+        };
+        let (mut colour, mut run) = (false, 0);
+        for &m in &modules {
+            if m == colour {
+                run += 1;
+                if run == 5 {
+                    result += 3;
+                } else if run > 5 {
+                    result += 1;
+                }
+            } else {
+                push(&mut history, run);
+                if !colour {
+                    result += 40 * patterns(&history);
+                }
+                colour = m;
+                run = 1;
+            }
+        }
+        if colour {
+            push(&mut history, run);
+            run = 0;
+        }
+        push(&mut history, run + size);
+        result += 40 * patterns(&history);
+        result as u32
     }
 
     fn line(pattern: &str) -> Row {
@@ -612,64 +589,6 @@ mod tests {
             );
         }
     }
-}
-
-#[cfg(test)]
-mod tests_support {
-    /// The reference scoring of one line, run by run, with a quiet zone as
-    /// wide as the line.
-    pub(super) fn reference_line(pattern: &str) -> u32 {
-        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
-        let size = modules.len() as i32;
-        let mut result = 0;
-        let mut history = [0i32; 7];
-        let push = |history: &mut [i32; 7], mut run: i32| {
-            if history[0] == 0 {
-                run += size;
-            }
-            history.copy_within(0..6, 1);
-            history[0] = run;
-        };
-        let patterns = |h: &[i32; 7]| {
-            let n = h[1];
-            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
-            i32::from(core && h[0] >= 4 * n && h[6] >= n)
-                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
-        };
-        let (mut colour, mut run) = (false, 0);
-        for &m in &modules {
-            if m == colour {
-                run += 1;
-                if run == 5 {
-                    result += 3;
-                } else if run > 5 {
-                    result += 1;
-                }
-            } else {
-                push(&mut history, run);
-                if !colour {
-                    result += 40 * patterns(&history);
-                }
-                colour = m;
-                run = 1;
-            }
-        }
-        if colour {
-            push(&mut history, run);
-            run = 0;
-        }
-        push(&mut history, run + size);
-        result += 40 * patterns(&history);
-        result as u32
-    }
-}
-
-#[cfg(test)]
-mod matrix_tests {
-    use super::*;
-    use crate::qr::matrix::bit;
-    use crate::qr::version::{image_len, Version};
-    use std::vec::Vec;
 
     /// Scores a finished matrix module by module, as the reference does.
     fn naive_score(modules: &[Vec<bool>]) -> u32 {
@@ -677,7 +596,7 @@ mod matrix_tests {
         let line_score = |line: &[bool]| -> u32 {
             let pattern: std::string::String =
                 line.iter().map(|&m| if m { '#' } else { '.' }).collect();
-            super::tests_support::reference_line(&pattern)
+            reference_line(&pattern)
         };
         let mut score = 0;
         for row in modules {
@@ -736,7 +655,7 @@ mod matrix_tests {
             for mask in 0..8u8 {
                 let mut masked = image.clone();
                 apply(&mut masked, pitch, &map, Mask(mask));
-                draw_format(&mut masked, pitch, width, Ecc::Medium, Mask(mask));
+                place_format(&mut masked, pitch, width, Ecc::Medium, mask);
                 let modules: Vec<Vec<bool>> = (0..width)
                     .map(|y| {
                         let row = load_row(&masked, pitch, y);
