@@ -5,6 +5,14 @@
 //! turned into rows by transposing the image in place, 32×32 bits at a time.
 //! The scores equal those of the reference implementation rule for rule, so
 //! automatic selection picks the same mask (ties go to the lowest number).
+//!
+//! A line (a row, or a column once transposed) is a [`Row`]: module `x` at
+//! bit `63 - x % 64` of word `x / 64`, dark set, and every bit outside the
+//! line clear, that is light, as the quiet zone is. Shifting a line towards
+//! larger positions by `k` ([`shr`]) puts module `x - k` at position `x`,
+//! and towards smaller ones ([`shl`]) module `x + k`; so one AND of shifted
+//! copies tests a pattern ending at every position of the line at once, and
+//! counting the set bits of the result counts the places it occurs.
 
 use crate::qr::format::{format_bits, format_line};
 use crate::qr::matrix::FunctionMap;
@@ -100,6 +108,8 @@ pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mas
     }
 }
 
+/// Moves every module `k` positions towards the end of the line: bit `x` of
+/// the result is module `x - k`, light for `x < k`. `k` is 1 to 63.
 #[inline(always)]
 fn shr(r: &Row, k: u32) -> Row {
     [
@@ -109,6 +119,8 @@ fn shr(r: &Row, k: u32) -> Row {
     ]
 }
 
+/// Moves every module `k` positions towards the start of the line: bit `x`
+/// of the result is module `x + k`. `k` is 1 to 63.
 #[inline(always)]
 fn shl(r: &Row, k: u32) -> Row {
     [
@@ -242,7 +254,13 @@ fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
 /// patterns. Modules outside the line are light, as the quiet zone is.
 #[inline]
 fn line_penalty(d: &Row, after_first: &Row) -> u32 {
-    // N1: same colour as the module before, within the line.
+    // N1: 3 points for each run of 5 modules of one colour, and 1 more for
+    // each module past 5. `same` marks each module the same colour as the
+    // one before it (the first module has none: the quiet zone does not
+    // extend runs here, as it does in N3). `run5` then marks the last module
+    // of every 5 in a row, so a run of `len` marks `len - 4`; `run6` marks
+    // the last of every 6, so `run5 & !run6` marks each run once, at its
+    // fifth module. `len - 4 + 2 = 3 + (len - 5)`.
     let x = shr(d, 1);
     let same = and_not(after_first, &[d[0] ^ x[0], d[1] ^ x[1], d[2] ^ x[2]]);
     let same2 = and(&same, &shr(&same, 1));
@@ -250,7 +268,12 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     let run6 = and(&run5, &shr(&same, 4));
     let n1 = weighted_count(&run5, &and_not(&run5, &run6));
 
-    // N3, unit 1: 1011101 ending at e, light at e-7 and e+1.
+    // N3: 40 points for each finder-like pattern, dark-light-dark-light-dark
+    // in the ratio 1:1:3:1:1, with 4 light modules on either side (and at
+    // least 1 on the other). Each side that qualifies counts once.
+    //
+    // Unit 1: `core` marks each `e` where 1011101 ends, with light at `e - 7`
+    // and `e + 1`; then 3 more light before it, or 3 more after it, score.
     let d2 = shr(d, 2);
     let d3 = shr(d, 3);
     let d4 = shr(d, 4);
@@ -272,11 +295,15 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
         }
     }
 
-    // N3, units 2 and more: around each maximal dark run of 6 or more.
+    // Units 2 and more: the middle dark run is 3n ≥ 6 modules. `six` marks
+    // the last of every 6 dark modules in a row; `ends` keeps those followed
+    // by 2 light ones (`x + 1` and `x + 2`), the least light a unit of 2 or
+    // more leaves after the middle run. So `ends` marks the end of each
+    // maximal dark run of 6 or more that can be a middle run. Those are rare,
+    // and are checked further out of line.
     let pair = and(d, &x);
     let four = and(&pair, &shr(&pair, 2));
     let six = and(&four, &shr(&pair, 4));
-    // A run of 3n ends there, followed by at least n ≥ 2 light modules.
     let light_after = [
         dn1[0] | (d[0] << 2 | d[1] >> 62),
         dn1[1] | (d[1] << 2 | d[2] >> 62),
@@ -371,8 +398,9 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
     column_penalties(image, pitch, map, &format, &mut scores);
 
-    // N4: the balance of dark and light modules.
-    // Never zero: the width is at least 21.
+    // N4: 10 points for each twentieth, whole or begun, by which the dark
+    // share strays from one half, but the first: `k = ceil(|20 dark / total - 10|) - 1`,
+    // in integers. Never zero: the width is at least 21.
     let total = ((width * width) as u32).max(1);
     for (score, &dark) in scores.iter_mut().zip(&dark) {
         let deviation = (dark * 20).abs_diff(total * 10);
@@ -404,6 +432,8 @@ fn row_penalties(
         for (word, dark) in base.iter_mut().zip(dark_function) {
             *word |= dark;
         }
+        // Each mask's row: the data modules (only) inverted where the mask
+        // says, then the dark function and format modules ORed in.
         for mask in 0..8 {
             let pattern = &ROWS[mask][y % 12];
             let formats = format_line(width, format[mask], y, true);
@@ -413,6 +443,10 @@ fn row_penalties(
             }
             scores[mask] += line_penalty(&row, &after_first);
             dark[mask] += count(&row);
+            // N2: 3 points for each 2×2 block of one colour, counted at its
+            // bottom-left module: `x` matches `x + 1` in this row and both
+            // match the row above. `pairs` leaves out the last column, which
+            // has no `x + 1`. Blocks need no column pass.
             if y > 0 {
                 let up = &above[mask];
                 let next = shl(&row, 1);

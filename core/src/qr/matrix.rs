@@ -263,6 +263,10 @@ impl<'a> BitStream<'a> {
     }
 
     /// Takes `n` bits, at most 56, returned at the top of the word.
+    ///
+    /// Waiting bits sit at the top of `bits`; each codeword read goes just
+    /// below them. That needs 8 bits of room, and fewer than `n` ≤ 56 bits
+    /// are waiting whenever one is read.
     #[inline]
     fn take(&mut self, n: u32) -> u64 {
         debug_assert!(n <= 56);
@@ -279,6 +283,13 @@ impl<'a> BitStream<'a> {
 
 /// Separates alternate bits: the bits at even positions from the top go to
 /// the upper half, the others to the lower half, each in order.
+///
+/// Five delta swaps (`t` marks the bits that differ from their partner, and
+/// XORing `t` into both exchanges them): each exchanges the middle two
+/// quarters of every field of 4, 8, 16, 32 and then 64 bits. After the
+/// first, each nibble holds its even bits, then its odd ones; after each
+/// further swap, fields twice as long do; after the last, the whole word.
+/// (Hacker's Delight, section 7–2, the outer perfect unshuffle.)
 #[inline]
 fn unzip(mut x: u64) -> (u32, u32) {
     let mut t = (x ^ (x >> 1)) & 0x2222_2222_2222_2222;
@@ -295,6 +306,11 @@ fn unzip(mut x: u64) -> (u32, u32) {
 }
 
 /// ORs the top `n` bits of `field` into `row` from position `at`.
+///
+/// Position `at` is bit `63 - at % 64` of word `at / 64`, so the field,
+/// moved to the top of a 64-bit word and shifted right by `at % 64`, lands
+/// in that word; with `n` at most 32 it spills into the next word at most,
+/// whose share is what the right shift dropped.
 #[inline]
 fn deposit(row: &mut Row, at: usize, field: u32, n: usize) {
     let value = u64::from(field) << 32 & !(u64::MAX >> n);
@@ -311,6 +327,12 @@ fn deposit(row: &mut Row, at: usize, field: u32, n: usize) {
 
 /// Returns how many bits from `at` on are set, counting towards larger
 /// positions (`forward`) or smaller ones, at most `limit`.
+///
+/// Larger positions sit at lower bits, so forward runs are leading ones of
+/// the word shifted left by the offset, and backward runs trailing ones of
+/// the word shifted right. A run that reaches the end of its word goes on in
+/// the next (or previous) word; callers ask for at most 28 modules, so one
+/// more word is enough.
 #[inline]
 fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
     let word = row.get(at / 64).copied().unwrap_or(0);
@@ -343,6 +365,18 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
 ///
 /// Each pair of columns is gathered in registers and stored as a row of a
 /// transposed image; one in-place transpose then turns the columns into rows.
+///
+/// The zigzag takes two columns at a time from the right edge, `right` and
+/// `right - 1`, skipping column 6 (the vertical timing pattern). In each
+/// row it visits the right module, then the left one, both when they are
+/// data modules. Over a run of rows where both are data modules, the next
+/// `2 * run` bits of the stream therefore alternate right, left, right, and
+/// [`unzip`] splits them into the run of each column at once. Going down,
+/// the first bit belongs at the smallest `y`, which [`deposit`] puts first;
+/// going up, it belongs at the largest, so the bits are reversed first.
+/// Runs are at most 28 rows, since [`BitStream::take`] gives at most 56 bits,
+/// and short runs, or rows where only one column holds data, go module by
+/// module. Column 6 is never stored, so it keeps the cleared image's zeros.
 pub(crate) fn place_codewords(
     image: &mut [u8],
     pitch: usize,
@@ -367,15 +401,21 @@ pub(crate) fn place_codewords(
         }
         let mut right_column = [0u64; 3];
         let mut left_column = [0u64; 3];
-        // Rows are visited upward (decreasing y) or downward.
+        // Rows are visited upward (decreasing y) or downward, alternately
+        // from one pair to the next: upward where `(right + 1) / 2` is even,
+        // as it is at the right edge (`width` is 1 more than a multiple of
+        // 4), and still alternating across the skipped column 6.
         let upward = (right + 1) & 2 == 0;
         let mut remaining = width;
         let mut y = if upward { width - 1 } else { 0 };
         while remaining > 0 {
+            // Rows of both columns free from `y` on, in the direction of travel.
             let run = run_length(&free, y, !upward, remaining.min(28));
             let taken = if run >= 4 {
                 let (r, l) = unzip(stream.take(2 * run as u32));
                 if upward {
+                    // Reversed, the first bit is the lowest; shifted, the run
+                    // sits at the top of the field, last bit first.
                     let start = y + 1 - run;
                     let shift = 32 - run as u32;
                     deposit(&mut right_column, start, r.reverse_bits() << shift, run);

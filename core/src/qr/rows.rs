@@ -108,6 +108,12 @@ fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, valu
 /// Transposes a square bit matrix of `width` rows in place, 32×32 blocks at a
 /// time. Bits past `width` in each row must be clear, and stay clear.
 ///
+/// Block `(bi, bj)` of the result is the transpose of block `(bj, bi)`, so
+/// each pair above the diagonal is loaded, transposed and stored crosswise,
+/// and each block on it is transposed where it is. Rows past `width` load as
+/// zero and are not stored; they trade places with the clear bits past
+/// `width` of the rows that are, so those stay clear.
+///
 /// Kept out of line: its two blocks would otherwise sit in the frame of the
 /// callers, whose callees go deeper.
 #[inline(never)]
@@ -172,7 +178,20 @@ fn store_block(
 }
 
 /// Transposes a 32×32 bit block: bit `31 - j` of `a[i]` moves to bit
-/// `31 - i` of `a[j]`.
+/// `31 - i` of `a[j]`. Word `i` is row `i`, column `c` at bit `31 - c`.
+///
+/// Split into four quarters, `[[A, B], [C, D]]` transposes to
+/// `[[Aᵀ, Cᵀ], [Bᵀ, Dᵀ]]`: swap `B` and `C`, then transpose each quarter.
+/// The quarters are transposed at once, since they share the same words:
+/// round `j` (16, 8, 4, 2, 1) swaps, in every `2j`×`2j` block on the
+/// diagonal, the top-right `j`×`j` block with the bottom-left one. Row `k`
+/// (bit `j` of `k` clear) pairs with row `k + j`; `m` selects the right
+/// half of every `2j`-bit field, the low `j` bits, where row `k` holds its
+/// top-right block, and row `k + j` its bottom-left block once shifted right
+/// by `j`. `t` is their XOR, so `a[k] ^= t` and `a[k + j] ^= t << j` swap
+/// them. `m ^= m << j` then halves the fields: `0x0000ffff`, `0x00ff00ff`,
+/// `0x0f0f0f0f`, and so on. `k = (k + j + 1) & !j` steps to the next row with
+/// bit `j` clear, so `k + j` stays below 32. (Hacker's Delight, section 7–3.)
 pub(crate) fn transpose32(a: &mut [u32; 32]) {
     let mut j = 16;
     let mut m: u32 = 0x0000_ffff;
