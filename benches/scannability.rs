@@ -98,11 +98,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
-use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::payload::{
     encode_kmsg, image_buffer_len, scratch_buffer_len, workspace_len, KmsgRequest,
 };
+use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
+use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::{Ecc, Mask, Options, Polarity, Version};
 use panicqr_tools::decode_payload;
 

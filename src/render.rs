@@ -22,9 +22,9 @@ use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 use embedded_graphics::text::{Baseline, Text};
+use panicqr::payload::{self, KmsgRequest};
 use panicqr::screen::layout::{self, LayoutError, Policy, Rect};
 use panicqr::screen::paint::{self, Palette, PixelFormat};
-use panicqr::payload::{self, KmsgRequest};
 use panicqr::{image_len, scratch_len, Ecc, Mask, Options, Polarity, QrCode, Version};
 use tinybmp::Bmp;
 

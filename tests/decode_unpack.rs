@@ -568,5 +568,8 @@ fn shipped_dictionaries_match_the_encoder_and_stay_frozen() {
         Some(KMSG_DICTIONARY)
     );
     // Adler-32 of core/dict/kmsg-1.bin as shipped (its zlib DICTID).
-    assert_eq!(panicqr::payload::deflate::adler32(1, KMSG_DICTIONARY_1), 0x7390_a70a);
+    assert_eq!(
+        panicqr::payload::deflate::adler32(1, KMSG_DICTIONARY_1),
+        0x7390_a70a
+    );
 }

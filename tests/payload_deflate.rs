@@ -3,7 +3,9 @@
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use panicqr::payload::deflate::{adler32, compress, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
+use panicqr::payload::deflate::{
+    adler32, compress, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN,
+};
 use panicqr::payload::KMSG_DICTIONARY;
 
 /// Inflates a zlib stream, priming the window with `dict` as zlib's

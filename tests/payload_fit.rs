@@ -141,7 +141,8 @@ fn long_last_line_is_truncated() {
         &log[fit.tail_start..]
     );
     // A byte more does not fit.
-    let more = panicqr::payload::deflate::compressed_len(&log[fit.tail_start - 1..], None, &mut ws).unwrap();
+    let more = panicqr::payload::deflate::compressed_len(&log[fit.tail_start - 1..], None, &mut ws)
+        .unwrap();
     assert!(more > 200);
 }
 

@@ -26,9 +26,9 @@ mod checked;
 
 use core::ffi::c_char;
 
+use panicqr::payload::{self, KmsgRequest};
 use panicqr::screen::layout::{self, Geometry, LayoutError, Policy, Rect, Screen};
 use panicqr::screen::paint::{self, Palette, PixelFormat};
-use panicqr::payload::{self, KmsgRequest};
 use panicqr::{
     encode_binary, encode_codewords, encode_panic_url, encode_text, Ecc, Error, Mask, Options,
     Polarity, QrCode, Segment, Version,

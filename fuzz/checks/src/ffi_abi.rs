@@ -18,9 +18,9 @@ use core::ffi::CStr;
 use core::mem::size_of;
 use core::ptr;
 
+use panicqr::payload::{self, KmsgRequest};
 use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
 use panicqr::screen::paint::{self, Palette, PixelFormat};
-use panicqr::payload::{self, KmsgRequest};
 use panicqr::{
     encode_binary, encode_codewords, encode_panic_url, encode_text, Ecc, Error, Mask, Options,
     Polarity, QrCode, Segment, Version,

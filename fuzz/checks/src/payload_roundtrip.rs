@@ -15,7 +15,9 @@
 //!   report claims, with and without the dictionary; the tail starts on a
 //!   line unless the report says it is truncated.
 
-use panicqr::payload::deflate::{compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN};
+use panicqr::payload::deflate::{
+    compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN,
+};
 use panicqr::payload::{
     encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM,
 };
