@@ -92,7 +92,7 @@ static ROWS: [[Row; 12]; 8] = pattern_table(false);
 static COLUMNS: [[Row; 12]; 8] = pattern_table(true);
 
 /// Applies `mask` to the data modules of an image that holds only the
-/// placed codewords, and draws the dark function modules.
+/// placed codewords, and sets the dark function modules.
 pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mask) {
     let width = map.width();
     let inside = span(0, width);
