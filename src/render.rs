@@ -97,7 +97,7 @@ impl Default for Config {
     /// half of simulated whole-screen photos, and modules of 1/256 of the
     /// screen's width read in nearly all, at the price of a shorter log
     /// tail. [`Policy::LARGEST`] carries every byte the screen holds;
-    /// [`Policy::RECOMMENDED`] trades more log bytes for level M.
+    /// [`Policy::MEDIUM_ECC`] trades more log bytes for level M.
     fn default() -> Config {
         Config {
             width: 1920,
@@ -1001,7 +1001,7 @@ mod tests {
             };
             let default = render(&kmsg, &screen).unwrap().summary;
             let config = Config {
-                policy: Policy::RECOMMENDED,
+                policy: Policy::MEDIUM_ECC,
                 ..screen.clone()
             };
             let recommended = render(&kmsg, &config).unwrap().summary;
