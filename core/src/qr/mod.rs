@@ -17,7 +17,7 @@
 //! 8. `format`: the format information and where its modules sit;
 //! 9. `mask`: the eight mask patterns and the penalty rules that choose one;
 //! 10. [`code`]: the finished code, a view of the caller's image buffer;
-//! 11. `encode`: the entry points that run the stages above in order.
+//! 11. [`encode`]: the entry points that run the stages above in order.
 //!
 //! Each module uses only those listed before it, so the module graph has no
 //! cycle.
@@ -28,7 +28,7 @@
 mod bits;
 pub mod code;
 mod codewords;
-pub(crate) mod encode;
+pub mod encode;
 mod format;
 pub(crate) mod mask;
 mod matrix;
