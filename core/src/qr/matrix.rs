@@ -1,5 +1,6 @@
-//! The module matrix: the function patterns, and the placement of the
-//! codewords between them.
+//! The module matrix: the function patterns (finders, timing, alignment,
+//! the version information and the always-dark module), and the placement
+//! of the codewords between them.
 //!
 //! Rows are [`Row`]s, three 64-bit words (see [`crate::qr::rows`]).
 

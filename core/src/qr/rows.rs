@@ -182,12 +182,12 @@ fn store_block(
 ///
 /// Split into four quarters, `[[A, B], [C, D]]` transposes to
 /// `[[Aᵀ, Cᵀ], [Bᵀ, Dᵀ]]`: swap `B` and `C`, then transpose each quarter.
-/// The quarters are transposed at once, since they share the same words:
-/// round `j` (16, 8, 4, 2, 1) swaps, in every `2j`×`2j` block on the
-/// diagonal, the top-right `j`×`j` block with the bottom-left one. Row `k`
+/// All four quarters are transposed at once, since they share the same
+/// words: round `j` (16, 8, 4, 2, 1) swaps, in every aligned `2j`×`2j`
+/// block, the top-right `j`×`j` block with the bottom-left one. Row `k`
 /// (bit `j` of `k` clear) pairs with row `k + j`; `m` selects the right
-/// half of every `2j`-bit field, the low `j` bits, where row `k` holds its
-/// top-right block, and row `k + j` its bottom-left block once shifted right
+/// half, the low `j` bits, of every `2j`-bit field, where row `k` holds its
+/// top-right blocks, and row `k + j` its bottom-left ones once shifted right
 /// by `j`. `t` is their XOR, so `a[k] ^= t` and `a[k + j] ^= t << j` swap
 /// them. `m ^= m << j` then halves the fields: `0x0000ffff`, `0x00ff00ff`,
 /// `0x0f0f0f0f`, and so on. `k = (k + j + 1) & !j` steps to the next row with
