@@ -962,7 +962,7 @@ pub unsafe extern "C" fn drm_panic_qr_generate(
         let Ok(image) = bytes_mut(data, data_size) else {
             return 0;
         };
-        match codewords.draw(tmp, image) {
+        match codewords.place(tmp, image) {
             Ok(code) => {
                 let width = code.width();
                 let used = code.rows().len();

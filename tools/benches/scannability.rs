@@ -29,7 +29,7 @@
 //!   here so that its tables reproduce);
 //! - `largest`: [`Policy::LARGEST`] (the largest code that fits, no limit
 //!   for the photo), the same way;
-//! - `recommended`: [`Policy::RECOMMENDED`] (up to version 30, level M, at
+//! - `recommended`: [`Policy::MEDIUM_ECC`] (up to version 30, level M, at
 //!   least 3 pixels per module), the same way;
 //! - `v<version><L|M|Q|H>[s<min scale>][a<modules across>]`, for example
 //!   `v25Ms3` or `v40La280`: a trial policy, the same way, to explore the
@@ -121,7 +121,7 @@ fn candidate(full_name: &str) -> Option<Candidate> {
         "linux" => Kind::Linux,
         "default" => Kind::Ours(Policy::DEFAULT),
         "largest" => Kind::Ours(Policy::LARGEST),
-        "recommended" => Kind::Ours(Policy::RECOMMENDED),
+        "recommended" => Kind::Ours(Policy::MEDIUM_ECC),
         _ => {
             let rest = name.strip_prefix('v')?;
             let digits = rest.find(|c: char| !c.is_ascii_digit())?;

@@ -39,7 +39,7 @@ fn time(mut f: impl FnMut()) -> Duration {
 /// Linux's way: every pixel tests its module and writes its bytes.
 fn per_pixel(code: &QrCode<'_>, g: &Geometry, palette: &Palette, fb: &mut [u8], pitch: usize) {
     let bpp = palette.format().bytes_per_pixel();
-    let (fg, bg) = (palette.foreground(), palette.background());
+    let (light, dark) = (palette.light(), palette.dark());
     let fill = |fb: &mut [u8], x0: u32, y0: u32, side: u32, pixel: &[u8]| {
         for y in y0..y0 + side {
             for x in x0..x0 + side {
@@ -48,14 +48,14 @@ fn per_pixel(code: &QrCode<'_>, g: &Geometry, palette: &Palette, fb: &mut [u8], 
             }
         }
     };
-    fill(fb, g.canvas.x, g.canvas.y, g.canvas.width, fg);
-    fill(fb, g.modules.x, g.modules.y, g.modules.width, bg);
+    fill(fb, g.canvas.x, g.canvas.y, g.canvas.width, light);
+    fill(fb, g.modules.x, g.modules.y, g.modules.width, dark);
     let scale = g.scale;
     for y in 0..g.modules.height {
         for x in 0..g.modules.width {
             if !code.is_dark((x / scale) as i32, (y / scale) as i32) {
                 let at = (g.modules.y + y) as usize * pitch + (g.modules.x + x) as usize * bpp;
-                fb[at..at + bpp].copy_from_slice(fg);
+                fb[at..at + bpp].copy_from_slice(light);
             }
         }
     }

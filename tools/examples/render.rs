@@ -140,7 +140,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 let policy = match name.as_str() {
                     "default" => Policy::DEFAULT,
                     "largest" => Policy::LARGEST,
-                    "recommended" => Policy::RECOMMENDED,
+                    "recommended" => Policy::MEDIUM_ECC,
                     _ => {
                         return Err(format!(
                             "--policy: expected default, largest or recommended, not {name:?}"

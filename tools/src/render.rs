@@ -53,7 +53,7 @@ pub const BACKGROUND: u32 = 0x0000_0000;
 pub const MAX_SIDE: u32 = 16_384;
 
 /// The most pixels [`render`] accepts in one screen (64 Mi).
-pub const MAX_PIXELS: u64 = 64 << 20;
+pub const MAX_SCREEN_PIXELS: u64 = 64 << 20;
 
 /// A `width × height` screen with a short panic message beside the code:
 /// five lines of at most 28 characters in an 8×16 font. The tests and the
@@ -111,7 +111,7 @@ impl Default for Config {
     /// half of simulated whole-screen photos, and modules of 1/256 of the
     /// screen's width read in nearly all, at the price of a shorter log
     /// tail. [`Policy::LARGEST`] carries every byte the screen holds;
-    /// [`Policy::RECOMMENDED`] trades more log bytes for level M.
+    /// [`Policy::MEDIUM_ECC`] trades more log bytes for level M.
     fn default() -> Config {
         Config {
             width: 1920,
@@ -131,7 +131,7 @@ impl Default for Config {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RenderError {
     /// A side is zero, or the screen is larger than [`MAX_SIDE`] or
-    /// [`MAX_PIXELS`].
+    /// [`MAX_SCREEN_PIXELS`].
     BadScreen {
         /// The requested width.
         width: u32,
@@ -166,7 +166,7 @@ impl fmt::Display for RenderError {
             RenderError::BadScreen { width, height } => write!(
                 f,
                 "bad screen size {width}x{height}: each side must be 1 to {MAX_SIDE} pixels, \
-                 and at most {MAX_PIXELS} pixels in all"
+                 and at most {MAX_SCREEN_PIXELS} pixels in all"
             ),
             RenderError::ScreenTooSmall { needed, available } => write!(
                 f,
@@ -692,10 +692,14 @@ impl Framebuffer {
     /// # Errors
     ///
     /// [`RenderError::BadScreen`] when a side is 0 or above [`MAX_SIDE`], or
-    /// the screen has more than [`MAX_PIXELS`] pixels.
+    /// the screen has more than [`MAX_SCREEN_PIXELS`] pixels.
     pub fn new(width: u32, height: u32, format: PixelFormat) -> Result<Framebuffer, RenderError> {
         let pixels = u64::from(width) * u64::from(height);
-        if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS
+        if width == 0
+            || height == 0
+            || width > MAX_SIDE
+            || height > MAX_SIDE
+            || pixels > MAX_SCREEN_PIXELS
         {
             return Err(RenderError::BadScreen { width, height });
         }
@@ -1011,7 +1015,7 @@ mod tests {
             };
             let default = render(&kmsg, &screen).unwrap().summary;
             let config = Config {
-                policy: Policy::RECOMMENDED,
+                policy: Policy::MEDIUM_ECC,
                 ..screen.clone()
             };
             let recommended = render(&kmsg, &config).unwrap().summary;

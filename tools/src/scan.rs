@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 /// The most pixels an image may have (64 megapixels).
-pub const MAX_PIXELS: usize = 64 << 20;
+pub const MAX_IMAGE_PIXELS: usize = 64 << 20;
 
 /// An 8-bit greyscale image, rows top to bottom, 0 is black.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum ScanError {
     UnknownFormat,
     /// The PNG or JPEG data is broken.
     BadImage(String),
-    /// The image is empty or larger than [`MAX_PIXELS`].
+    /// The image is empty or larger than [`MAX_IMAGE_PIXELS`].
     BadSize {
         /// Width in pixels.
         width: usize,
@@ -68,7 +68,7 @@ impl GrayImage {
     pub fn new(width: usize, height: usize, pixels: Vec<u8>) -> Result<Self, ScanError> {
         let bad = ScanError::BadSize { width, height };
         let len = width.checked_mul(height).ok_or(bad.clone())?;
-        if len == 0 || len > MAX_PIXELS || pixels.len() != len {
+        if len == 0 || len > MAX_IMAGE_PIXELS || pixels.len() != len {
             return Err(bad);
         }
         Ok(Self {
@@ -148,7 +148,7 @@ fn decode_png(data: &[u8]) -> Result<GrayImage, ScanError> {
     let header = decoder.read_header_info().map_err(bad)?;
     let (width, height) = (header.width as usize, header.height as usize);
     // Checks the size before allocating the frame.
-    if width == 0 || height == 0 || width.saturating_mul(height) > MAX_PIXELS {
+    if width == 0 || height == 0 || width.saturating_mul(height) > MAX_IMAGE_PIXELS {
         return Err(ScanError::BadSize { width, height });
     }
     let mut reader = decoder.read_info().map_err(bad)?;
@@ -186,7 +186,7 @@ fn decode_jpeg(data: &[u8]) -> Result<GrayImage, ScanError> {
         .info()
         .ok_or_else(|| ScanError::BadImage("no JPEG header".into()))?;
     let (width, height) = (usize::from(info.width), usize::from(info.height));
-    if width == 0 || height == 0 || width * height > MAX_PIXELS {
+    if width == 0 || height == 0 || width * height > MAX_IMAGE_PIXELS {
         return Err(ScanError::BadSize { width, height });
     }
     let raw = decoder

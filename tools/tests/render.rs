@@ -4,7 +4,7 @@
 
 use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
-use panicqr::screen::graphics::QrDrawable;
+use panicqr::screen::graphics::{QrDrawable, QrStyle};
 use panicqr::screen::layout::{place, Policy, Screen};
 use panicqr::screen::paint::{paint_canvas, Palette, PixelFormat};
 use panicqr::{encode_binary, image_len, scratch_len, Ecc, Mask, Options, Version};
@@ -260,7 +260,7 @@ fn the_drawable_paints_what_the_painter_paints() {
         let palette = Palette::new(format, FOREGROUND, BACKGROUND);
         let pitch = painted.pitch();
         paint_canvas(&code, &geometry, &palette, painted.data_mut(), pitch).unwrap();
-        QrDrawable::from_geometry(code, &geometry, dark, light)
+        QrDrawable::from_geometry(code, &geometry, QrStyle::new(dark, light))
             .unwrap()
             .draw(&mut drawn)
             .unwrap();

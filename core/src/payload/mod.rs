@@ -541,7 +541,7 @@ pub fn encode_kmsg<'a>(
         let fit = fit_raw(kmsg, raw_capacity(max, options.ecc));
         let tail = kmsg.get(fit.tail_start..).unwrap_or(&[]);
         let codewords = encode_codewords(&[Segment::Bytes(tail)], options, scratch)?;
-        let code = codewords.draw(scratch, image)?;
+        let code = codewords.place(scratch, image)?;
         return Ok((code, report(fit, kmsg.len(), 0)));
     }
 
@@ -576,7 +576,7 @@ pub fn encode_kmsg<'a>(
         options,
         scratch,
     )?;
-    let code = codewords.draw(scratch, image)?;
+    let code = codewords.place(scratch, image)?;
     let mut report = report(fit, kmsg.len(), url_len);
     report.dictionary = used.dictionary;
     Ok((code, report))

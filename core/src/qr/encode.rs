@@ -25,9 +25,11 @@
 use crate::qr::bits::BitWriter;
 use crate::qr::code::{Polarity, QrCode};
 use crate::qr::codewords::finish_data;
+use crate::qr::format;
 use crate::qr::mask::{self, Mask};
-use crate::qr::matrix::{self, load_row, span, store_row, FunctionMap};
+use crate::qr::matrix::{self, FunctionMap};
 use crate::qr::reed_solomon::{add_error_correction, Blocks};
+use crate::qr::rows::{load_row, span, store_row};
 use crate::qr::segment::{self, Mode, Segment};
 use crate::qr::version::{image_len, scratch_len, Ecc, Version};
 use crate::Error;
@@ -65,11 +67,11 @@ impl Default for Options {
     }
 }
 
-/// Data and error correction codewords in a scratch buffer, ready to draw.
+/// Data and error correction codewords in a scratch buffer, ready to place.
 ///
-/// Made by [`encode_codewords`]; [`DataCodewords::draw`] finishes the code.
+/// Made by [`encode_codewords`]; [`DataCodewords::place`] finishes the code.
 /// Splitting the two lets the input live in the image buffer, which only
-/// `draw` writes.
+/// `place` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct DataCodewords {
@@ -124,7 +126,7 @@ fn segments_bits(segments: &[Segment<'_>], version: Version) -> Option<usize> {
 /// Chooses the smallest version in `options.min_version..=options.max_version`
 /// that holds the segments at `options.ecc`. Writes only `scratch` (see the
 /// [buffer contracts](self)), so the segments may borrow from the image
-/// buffer that [`DataCodewords::draw`] writes next.
+/// buffer that [`DataCodewords::place`] writes next.
 ///
 /// # Errors
 ///
@@ -190,8 +192,9 @@ impl DataCodewords {
         self.ecc
     }
 
-    /// Draws the code into `image` from the codewords in `scratch`, choosing
-    /// the mask unless the options fixed it.
+    /// Places the codewords in `scratch` into the modules of `image`, with
+    /// the function patterns, the mask (chosen unless the options fixed it)
+    /// and the format information: the finished code.
     ///
     /// `scratch` must be the buffer [`encode_codewords`] wrote. Writes the
     /// first `image_len(version)` bytes of `image` (see the
@@ -201,7 +204,7 @@ impl DataCodewords {
     ///
     /// [`Error::BufferTooSmall`] when `image` is shorter than
     /// `image_len(version)` or `scratch` shorter than `scratch_len(version)`.
-    pub fn draw<'a>(self, scratch: &[u8], image: &'a mut [u8]) -> Result<QrCode<'a>, Error> {
+    pub fn place<'a>(self, scratch: &[u8], image: &'a mut [u8]) -> Result<QrCode<'a>, Error> {
         let version = self.version;
         let needed = image_len(version);
         let image = image
@@ -223,7 +226,7 @@ impl DataCodewords {
             None => mask::best(&mask::penalties(image, pitch, &map, self.ecc)),
         };
         mask::apply(image, pitch, &map, mask);
-        mask::draw_format(image, pitch, width, self.ecc, mask);
+        format::place_format(image, pitch, width, self.ecc, mask.number());
         if self.polarity == Polarity::LightIsSet {
             let inside = span(0, width);
             for y in 0..width {
@@ -242,11 +245,11 @@ impl DataCodewords {
 ///
 /// The segments must not borrow from `scratch` or `image`; for input that
 /// lives in the image buffer, call [`encode_codewords`] and
-/// [`DataCodewords::draw`]. See the [buffer contracts](self).
+/// [`DataCodewords::place`]. See the [buffer contracts](self).
 ///
 /// # Errors
 ///
-/// As [`encode_codewords`] and [`DataCodewords::draw`].
+/// As [`encode_codewords`] and [`DataCodewords::place`].
 pub fn encode_segments<'a>(
     segments: &[Segment<'_>],
     options: &Options,
@@ -257,7 +260,7 @@ pub fn encode_segments<'a>(
     if image.len() < needed {
         return Err(Error::BufferTooSmall { needed });
     }
-    encode_codewords(segments, options, scratch)?.draw(scratch, image)
+    encode_codewords(segments, options, scratch)?.place(scratch, image)
 }
 
 /// Returns the image length the segments need, so that a short image buffer
@@ -422,5 +425,5 @@ pub fn encode_text<'a>(
         mask: options.mask,
         polarity: options.polarity,
     };
-    codewords.draw(scratch, image)
+    codewords.place(scratch, image)
 }

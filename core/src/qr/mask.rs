@@ -5,11 +5,18 @@
 //! turned into rows by transposing the image in place, 32×32 bits at a time.
 //! The scores equal those of the reference implementation rule for rule, so
 //! automatic selection picks the same mask (ties go to the lowest number).
+//!
+//! A line (a row, or a column once transposed) is a [`Row`]: module `x` at
+//! bit `63 - x % 64` of word `x / 64`, dark set, and every bit outside the
+//! line clear, that is light, as the quiet zone is. Shifting a line towards
+//! larger positions by `k` ([`shr`]) puts module `x - k` at position `x`,
+//! and towards smaller ones ([`shl`]) module `x + k`; so one AND of shifted
+//! copies tests a pattern ending at every position of the line at once, and
+//! counting the set bits of the result counts the places it occurs.
 
-use crate::qr::matrix::{
-    for_each_format_module, format_bits, load_row, set_bit, span, store_row, transpose_in_place,
-    FunctionMap, Row,
-};
+use crate::qr::format::{format_bits, format_line};
+use crate::qr::matrix::FunctionMap;
+use crate::qr::rows::{bit, load_row, span, store_row, transpose_in_place, Row};
 use crate::qr::version::Ecc;
 
 /// A mask pattern, 0 to 7.
@@ -85,7 +92,7 @@ static ROWS: [[Row; 12]; 8] = pattern_table(false);
 static COLUMNS: [[Row; 12]; 8] = pattern_table(true);
 
 /// Applies `mask` to the data modules of an image that holds only the
-/// placed codewords, and draws the dark function modules.
+/// placed codewords, and sets the dark function modules.
 pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mask) {
     let width = map.width();
     let inside = span(0, width);
@@ -101,48 +108,8 @@ pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mas
     }
 }
 
-/// Draws the format information of `ecc` and `mask` into the image.
-pub(crate) fn draw_format(image: &mut [u8], pitch: usize, width: usize, ecc: Ecc, mask: Mask) {
-    for_each_format_module(width, format_bits(ecc, mask), |x, y| {
-        if let Some(byte) = image.get_mut(y * pitch + x / 8) {
-            *byte |= 0x80 >> (x % 8);
-        }
-    });
-}
-
-/// The dark format modules of one line: row `line` when `along_x`, or else
-/// column `line`. Only rows and columns 0 to 8 and the last 8 hold format
-/// modules (see [`for_each_format_module`]); row 8 and column 8 hold many,
-/// the others one each.
-fn format_line(width: usize, bits: u32, line: usize, along_x: bool) -> Row {
-    let mut row = [0u64; 3];
-    if line == 8 {
-        for_each_format_module(width, bits, |x, y| {
-            let (fixed, along) = if along_x { (y, x) } else { (x, y) };
-            if fixed == line {
-                set_bit(&mut row, along);
-            }
-        });
-        return row;
-    }
-    // Which format bit sits on this line, and where along it.
-    let (bit_index, along) = match (along_x, line) {
-        // Row y: the module in column 8.
-        (true, 0..=5) => (line, 8),
-        (true, 7) => (6, 8),
-        (true, y) if y + 7 >= width => (y + 15 - width, 8),
-        // Column x: the module in row 8.
-        (false, 7) => (8, 8),
-        (false, x @ 0..=5) => (14 - x, 8),
-        (false, x) if x + 8 >= width => (width - 1 - x, 8),
-        _ => return row,
-    };
-    if bits >> bit_index & 1 != 0 {
-        set_bit(&mut row, along);
-    }
-    row
-}
-
+/// Moves every module `k` positions towards the end of the line: bit `x` of
+/// the result is module `x - k`, light for `x < k`. `k` is 1 to 63.
 #[inline(always)]
 fn shr(r: &Row, k: u32) -> Row {
     [
@@ -152,6 +119,8 @@ fn shr(r: &Row, k: u32) -> Row {
     ]
 }
 
+/// Moves every module `k` positions towards the start of the line: bit `x`
+/// of the result is module `x + k`. `k` is 1 to 63.
 #[inline(always)]
 fn shl(r: &Row, k: u32) -> Row {
     [
@@ -210,7 +179,7 @@ fn weighted_count(a: &Row, b: &Row) -> u32 {
 /// Returns the module at `x` of a line, light outside it.
 #[inline]
 fn dark_at(line: &Row, x: isize) -> bool {
-    x >= 0 && crate::qr::matrix::bit(line, x as usize)
+    x >= 0 && bit(line, x as usize)
 }
 
 /// Returns whether `len` modules from `start` are all light.
@@ -285,7 +254,13 @@ fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
 /// patterns. Modules outside the line are light, as the quiet zone is.
 #[inline]
 fn line_penalty(d: &Row, after_first: &Row) -> u32 {
-    // N1: same colour as the module before, within the line.
+    // N1: 3 points for each run of 5 modules of one colour, and 1 more for
+    // each module past 5. `same` marks each module the same colour as the
+    // one before it (the first module has none: the quiet zone does not
+    // extend runs here, as it does in N3). `run5` then marks the last module
+    // of every 5 in a row, so a run of `len` marks `len - 4`; `run6` marks
+    // the last of every 6, so `run5 & !run6` marks each run once, at its
+    // fifth module. `len - 4 + 2 = 3 + (len - 5)`.
     let x = shr(d, 1);
     let same = and_not(after_first, &[d[0] ^ x[0], d[1] ^ x[1], d[2] ^ x[2]]);
     let same2 = and(&same, &shr(&same, 1));
@@ -293,7 +268,12 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     let run6 = and(&run5, &shr(&same, 4));
     let n1 = weighted_count(&run5, &and_not(&run5, &run6));
 
-    // N3, unit 1: 1011101 ending at e, light at e-7 and e+1.
+    // N3: 40 points for each finder-like pattern, dark-light-dark-light-dark
+    // in the ratio 1:1:3:1:1, with 4 light modules on either side (and at
+    // least 1 on the other). Each side that qualifies counts once.
+    //
+    // Unit 1: `core` marks each `e` where 1011101 ends, with light at `e - 7`
+    // and `e + 1`; then 3 more light before it, or 3 more after it, score.
     let d2 = shr(d, 2);
     let d3 = shr(d, 3);
     let d4 = shr(d, 4);
@@ -315,11 +295,15 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
         }
     }
 
-    // N3, units 2 and more: around each maximal dark run of 6 or more.
+    // Units 2 and more: the middle dark run is 3n ≥ 6 modules. `six` marks
+    // the last of every 6 dark modules in a row; `ends` keeps those followed
+    // by 2 light ones (`x + 1` and `x + 2`), the least light a unit of 2 or
+    // more leaves after the middle run. So `ends` marks the end of each
+    // maximal dark run of 6 or more that can be a middle run. Those are rare,
+    // and are checked further out of line.
     let pair = and(d, &x);
     let four = and(&pair, &shr(&pair, 2));
     let six = and(&four, &shr(&pair, 4));
-    // A run of 3n ends there, followed by at least n ≥ 2 light modules.
     let light_after = [
         dn1[0] | (d[0] << 2 | d[1] >> 62),
         dn1[1] | (d[1] << 2 | d[2] >> 62),
@@ -398,24 +382,6 @@ fn dark_run_before(d: &Row, end: usize) -> usize {
     len
 }
 
-/// Transposes a 32×32 bit block: bit `31 - j` of `a[i]` moves to bit
-/// `31 - i` of `a[j]`.
-pub(crate) fn transpose32(a: &mut [u32; 32]) {
-    let mut j = 16;
-    let mut m: u32 = 0x0000_ffff;
-    while j != 0 {
-        let mut k = 0;
-        while k < 32 {
-            let t = (a[k] ^ (a[k + j] >> j)) & m;
-            a[k] ^= t;
-            a[k + j] ^= t << j;
-            k = (k + j + 1) & !j;
-        }
-        j >>= 1;
-        m ^= m << j;
-    }
-}
-
 /// Returns the penalty score of each mask for an image that holds only the
 /// placed codewords (function modules light). The image is transposed and
 /// back while the columns are scored, and holds the same bits on return.
@@ -423,7 +389,7 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     let width = map.width();
     let mut format = [0u32; 8];
     for (mask, bits) in format.iter_mut().enumerate() {
-        *bits = format_bits(ecc, Mask(mask as u8));
+        *bits = format_bits(ecc, mask as u8);
     }
     // The two passes keep their own frames, so the deepest stack is the
     // larger of the two, not their sum; they add into the same scores.
@@ -432,8 +398,9 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
     column_penalties(image, pitch, map, &format, &mut scores);
 
-    // N4: the balance of dark and light modules.
-    // Never zero: the width is at least 21.
+    // N4: 10 points for each twentieth, whole or begun, by which the dark
+    // share strays from one half, but the first: `k = ceil(|20 dark / total - 10|) - 1`,
+    // in integers. Never zero: the width is at least 21.
     let total = ((width * width) as u32).max(1);
     for (score, &dark) in scores.iter_mut().zip(&dark) {
         let deviation = (dark * 20).abs_diff(total * 10);
@@ -465,6 +432,8 @@ fn row_penalties(
         for (word, dark) in base.iter_mut().zip(dark_function) {
             *word |= dark;
         }
+        // Each mask's row: the data modules (only) inverted where the mask
+        // says, then the dark function and format modules ORed in.
         for mask in 0..8 {
             let pattern = &ROWS[mask][y % 12];
             let formats = format_line(width, format[mask], y, true);
@@ -474,6 +443,10 @@ fn row_penalties(
             }
             scores[mask] += line_penalty(&row, &after_first);
             dark[mask] += count(&row);
+            // N2: 3 points for each 2×2 block of one colour, counted at its
+            // bottom-left module: `x` matches `x + 1` in this row and both
+            // match the row above. `pairs` leaves out the last column, which
+            // has no `x + 1`. Blocks need no column pass.
             if y > 0 {
                 let up = &above[mask];
                 let next = shl(&row, 1);
@@ -538,19 +511,57 @@ pub(crate) fn best(scores: &[u32; 8]) -> Mask {
 
 #[cfg(test)]
 mod tests {
-    use super::tests_support::reference_line;
     use super::*;
+    use crate::qr::format::place_format;
+    use crate::qr::rows::set_bit;
+    use crate::qr::version::{image_len, Version};
+    use std::vec::Vec;
 
-    #[test]
-    fn transpose_moves_bits() {
-        let mut block = [0u32; 32];
-        block[3] = 1 << (31 - 7);
-        block[31] = 1;
-        transpose32(&mut block);
-        let mut expected = [0u32; 32];
-        expected[7] = 1 << (31 - 3);
-        expected[31] = 1;
-        assert_eq!(block, expected);
+    /// The reference scoring of one line, run by run, with a quiet zone as
+    /// wide as the line.
+    fn reference_line(pattern: &str) -> u32 {
+        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
+        let size = modules.len() as i32;
+        let mut result = 0;
+        let mut history = [0i32; 7];
+        let push = |history: &mut [i32; 7], mut run: i32| {
+            if history[0] == 0 {
+                run += size;
+            }
+            history.copy_within(0..6, 1);
+            history[0] = run;
+        };
+        let patterns = |h: &[i32; 7]| {
+            let n = h[1];
+            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
+            i32::from(core && h[0] >= 4 * n && h[6] >= n)
+                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
+        };
+        let (mut colour, mut run) = (false, 0);
+        for &m in &modules {
+            if m == colour {
+                run += 1;
+                if run == 5 {
+                    result += 3;
+                } else if run > 5 {
+                    result += 1;
+                }
+            } else {
+                push(&mut history, run);
+                if !colour {
+                    result += 40 * patterns(&history);
+                }
+                colour = m;
+                run = 1;
+            }
+        }
+        if colour {
+            push(&mut history, run);
+            run = 0;
+        }
+        push(&mut history, run + size);
+        result += 40 * patterns(&history);
+        result as u32
     }
 
     fn line(pattern: &str) -> Row {
@@ -612,64 +623,6 @@ mod tests {
             );
         }
     }
-}
-
-#[cfg(test)]
-mod tests_support {
-    /// The reference scoring of one line, run by run, with a quiet zone as
-    /// wide as the line.
-    pub(super) fn reference_line(pattern: &str) -> u32 {
-        let modules: std::vec::Vec<bool> = pattern.chars().map(|c| c == '#').collect();
-        let size = modules.len() as i32;
-        let mut result = 0;
-        let mut history = [0i32; 7];
-        let push = |history: &mut [i32; 7], mut run: i32| {
-            if history[0] == 0 {
-                run += size;
-            }
-            history.copy_within(0..6, 1);
-            history[0] = run;
-        };
-        let patterns = |h: &[i32; 7]| {
-            let n = h[1];
-            let core = n > 0 && h[2] == n && h[3] == n * 3 && h[4] == n && h[5] == n;
-            i32::from(core && h[0] >= 4 * n && h[6] >= n)
-                + i32::from(core && h[6] >= 4 * n && h[0] >= n)
-        };
-        let (mut colour, mut run) = (false, 0);
-        for &m in &modules {
-            if m == colour {
-                run += 1;
-                if run == 5 {
-                    result += 3;
-                } else if run > 5 {
-                    result += 1;
-                }
-            } else {
-                push(&mut history, run);
-                if !colour {
-                    result += 40 * patterns(&history);
-                }
-                colour = m;
-                run = 1;
-            }
-        }
-        if colour {
-            push(&mut history, run);
-            run = 0;
-        }
-        push(&mut history, run + size);
-        result += 40 * patterns(&history);
-        result as u32
-    }
-}
-
-#[cfg(test)]
-mod matrix_tests {
-    use super::*;
-    use crate::qr::matrix::bit;
-    use crate::qr::version::{image_len, Version};
-    use std::vec::Vec;
 
     /// Scores a finished matrix module by module, as the reference does.
     fn naive_score(modules: &[Vec<bool>]) -> u32 {
@@ -677,7 +630,7 @@ mod matrix_tests {
         let line_score = |line: &[bool]| -> u32 {
             let pattern: std::string::String =
                 line.iter().map(|&m| if m { '#' } else { '.' }).collect();
-            super::tests_support::reference_line(&pattern)
+            reference_line(&pattern)
         };
         let mut score = 0;
         for row in modules {
@@ -736,7 +689,7 @@ mod matrix_tests {
             for mask in 0..8u8 {
                 let mut masked = image.clone();
                 apply(&mut masked, pitch, &map, Mask(mask));
-                draw_format(&mut masked, pitch, width, Ecc::Medium, Mask(mask));
+                place_format(&mut masked, pitch, width, Ecc::Medium, mask);
                 let modules: Vec<Vec<bool>> = (0..width)
                     .map(|y| {
                         let row = load_row(&masked, pitch, y);

@@ -1,49 +1,12 @@
-//! The module matrix: function patterns, codeword placement, and the format
-//! and version information.
+//! The module matrix: the function patterns (finders, timing, alignment,
+//! the version information and the always-dark module), and the placement
+//! of the codewords between them.
 //!
-//! Rows are handled as three 64-bit words, [`Row`], with column `x` at bit
-//! `63 - x % 64` of word `x / 64`: the same order as the image bytes, most
-//! significant bit first, so a row loads and stores as big-endian words.
+//! Rows are [`Row`]s, three 64-bit words (see [`crate::qr::rows`]).
 
-use crate::qr::mask::Mask;
 use crate::qr::reed_solomon::Blocks;
-use crate::qr::version::{Ecc, Version};
-
-/// One row (or, transposed, one column) of up to 192 modules.
-pub(crate) type Row = [u64; 3];
-
-/// Returns a row with the modules in `start..end` set.
-#[inline]
-pub(crate) fn span(start: usize, end: usize) -> Row {
-    let mut row = [0u64; 3];
-    for (i, word) in row.iter_mut().enumerate() {
-        let lo = (i * 64).max(start);
-        let hi = (i * 64 + 64).min(end);
-        if lo < hi {
-            let len = hi - lo;
-            let bits = if len == 64 {
-                u64::MAX
-            } else {
-                (1u64 << len) - 1
-            };
-            *word |= bits << (64 - (lo - i * 64) - len);
-        }
-    }
-    row
-}
-
-#[inline]
-pub(crate) fn set_bit(row: &mut Row, x: usize) {
-    if let Some(word) = row.get_mut(x / 64) {
-        *word |= 1u64 << (63 - x % 64);
-    }
-}
-
-#[inline]
-pub(crate) fn bit(row: &Row, x: usize) -> bool {
-    row.get(x / 64)
-        .is_some_and(|word| word >> (63 - x % 64) & 1 != 0)
-}
+use crate::qr::rows::{bit, set_bit, span, store_row, transpose_in_place, Row};
+use crate::qr::version::Version;
 
 /// Places `bits` (most significant first, `len` of them) at `x`.
 #[inline]
@@ -51,39 +14,6 @@ fn put_bits(row: &mut Row, x: usize, bits: u64, len: usize) {
     for k in 0..len {
         if bits >> (len - 1 - k) & 1 != 0 {
             set_bit(row, x + k);
-        }
-    }
-}
-
-/// Loads row `y` of an image with `pitch` bytes a row.
-#[inline]
-pub(crate) fn load_row(image: &[u8], pitch: usize, y: usize) -> Row {
-    let mut row = [0u64; 3];
-    if let Some(bytes) = image.get(y * pitch..y * pitch + pitch) {
-        for (word, chunk) in row.iter_mut().zip(bytes.chunks(8)) {
-            *word = match <[u8; 8]>::try_from(chunk) {
-                Ok(whole) => u64::from_be_bytes(whole),
-                Err(_) => {
-                    let mut value = 0u64;
-                    for (k, &byte) in chunk.iter().enumerate() {
-                        value |= u64::from(byte) << (56 - 8 * (k & 7));
-                    }
-                    value
-                }
-            };
-        }
-    }
-    row
-}
-
-/// Stores row `y` of an image with `pitch` bytes a row.
-#[inline]
-pub(crate) fn store_row(image: &mut [u8], pitch: usize, y: usize, row: &Row) {
-    if let Some(bytes) = image.get_mut(y * pitch..y * pitch + pitch) {
-        for (word, chunk) in row.iter().zip(bytes.chunks_mut(8)) {
-            for (byte, value) in chunk.iter_mut().zip(word.to_be_bytes()) {
-                *byte = value;
-            }
         }
     }
 }
@@ -123,7 +53,7 @@ impl FunctionMap {
             width: usize::from(version.width()),
             centres,
             centre_count,
-            version_bits: version_bits(version),
+            version_bits: version.information_bits(),
             alignment,
         }
     }
@@ -259,70 +189,6 @@ impl FunctionMap {
     }
 }
 
-/// Returns the 18 bits of version information, or 0 below version 7.
-pub(crate) const fn version_bits(version: Version) -> u32 {
-    let v = version.number() as u32;
-    if v < 7 {
-        return 0;
-    }
-    let mut remainder = v;
-    let mut i = 0;
-    while i < 12 {
-        remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1f25);
-        i += 1;
-    }
-    v << 12 | remainder
-}
-
-/// Returns the 15 bits of format information, masked.
-pub(crate) const fn format_bits(ecc: Ecc, mask: Mask) -> u32 {
-    let data = ecc.format_bits() << 3 | mask.number() as u32;
-    let mut remainder = data;
-    let mut i = 0;
-    while i < 10 {
-        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537);
-        i += 1;
-    }
-    (data << 10 | remainder) ^ 0x5412
-}
-
-/// Calls `set(x, y)` for each dark format module of `bits`.
-#[inline]
-pub(crate) fn for_each_format_module(width: usize, bits: u32, mut set: impl FnMut(usize, usize)) {
-    let on = |i: usize| bits >> i & 1 != 0;
-    // First copy, around the top-left finder.
-    for i in 0..6 {
-        if on(i) {
-            set(8, i);
-        }
-    }
-    if on(6) {
-        set(8, 7);
-    }
-    if on(7) {
-        set(8, 8);
-    }
-    if on(8) {
-        set(7, 8);
-    }
-    for i in 9..15 {
-        if on(i) {
-            set(14 - i, 8);
-        }
-    }
-    // Second copy, split between the other two finders.
-    for i in 0..8 {
-        if on(i) {
-            set(width - 1 - i, 8);
-        }
-    }
-    for i in 8..15 {
-        if on(i) {
-            set(8, width - 15 + i);
-        }
-    }
-}
-
 /// The codeword bits in the order they are placed: the data codewords
 /// interleaved across blocks, then the error correction codewords likewise,
 /// most significant bit first. Past the end, zero bits (the remainder bits).
@@ -398,6 +264,10 @@ impl<'a> BitStream<'a> {
     }
 
     /// Takes `n` bits, at most 56, returned at the top of the word.
+    ///
+    /// Waiting bits sit at the top of `bits`; each codeword read goes just
+    /// below them. That needs 8 bits of room, and fewer than `n` ≤ 56 bits
+    /// are waiting whenever one is read.
     #[inline]
     fn take(&mut self, n: u32) -> u64 {
         debug_assert!(n <= 56);
@@ -414,6 +284,13 @@ impl<'a> BitStream<'a> {
 
 /// Separates alternate bits: the bits at even positions from the top go to
 /// the upper half, the others to the lower half, each in order.
+///
+/// Five delta swaps (`t` marks the bits that differ from their partner, and
+/// XORing `t` into both exchanges them): each exchanges the middle two
+/// quarters of every field of 4, 8, 16, 32 and then 64 bits. After the
+/// first, each nibble holds its even bits, then its odd ones; after each
+/// further swap, fields twice as long do; after the last, the whole word.
+/// (Hacker's Delight, section 7–2, the outer perfect unshuffle.)
 #[inline]
 fn unzip(mut x: u64) -> (u32, u32) {
     let mut t = (x ^ (x >> 1)) & 0x2222_2222_2222_2222;
@@ -430,6 +307,11 @@ fn unzip(mut x: u64) -> (u32, u32) {
 }
 
 /// ORs the top `n` bits of `field` into `row` from position `at`.
+///
+/// Position `at` is bit `63 - at % 64` of word `at / 64`, so the field,
+/// moved to the top of a 64-bit word and shifted right by `at % 64`, lands
+/// in that word; with `n` at most 32 it spills into the next word at most,
+/// whose share is what the right shift dropped.
 #[inline]
 fn deposit(row: &mut Row, at: usize, field: u32, n: usize) {
     let value = u64::from(field) << 32 & !(u64::MAX >> n);
@@ -446,6 +328,12 @@ fn deposit(row: &mut Row, at: usize, field: u32, n: usize) {
 
 /// Returns how many bits from `at` on are set, counting towards larger
 /// positions (`forward`) or smaller ones, at most `limit`.
+///
+/// Larger positions sit at lower bits, so forward runs are leading ones of
+/// the word shifted left by the offset, and backward runs trailing ones of
+/// the word shifted right. A run that reaches the end of its word goes on in
+/// the next (or previous) word; callers ask for at most 28 modules, so one
+/// more word is enough.
 #[inline]
 fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
     let word = row.get(at / 64).copied().unwrap_or(0);
@@ -478,6 +366,18 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
 ///
 /// Each pair of columns is gathered in registers and stored as a row of a
 /// transposed image; one in-place transpose then turns the columns into rows.
+///
+/// The zigzag takes two columns at a time from the right edge, `right` and
+/// `right - 1`, skipping column 6 (the vertical timing pattern). In each
+/// row it visits the right module, then the left one, both when they are
+/// data modules. Over a run of rows where both are data modules, the next
+/// `2 * run` bits of the stream therefore alternate right, left, right, and
+/// [`unzip`] splits them into the run of each column at once. Going down,
+/// the first bit belongs at the smallest `y`, which [`deposit`] puts first;
+/// going up, it belongs at the largest, so the bits are reversed first.
+/// Runs are at most 28 rows, since [`BitStream::take`] gives at most 56 bits,
+/// and short runs, or rows where only one column holds data, go module by
+/// module. Column 6 is never stored, so it keeps the cleared image's zeros.
 pub(crate) fn place_codewords(
     image: &mut [u8],
     pitch: usize,
@@ -502,15 +402,21 @@ pub(crate) fn place_codewords(
         }
         let mut right_column = [0u64; 3];
         let mut left_column = [0u64; 3];
-        // Rows are visited upward (decreasing y) or downward.
+        // Rows are visited upward (decreasing y) or downward, alternately
+        // from one pair to the next: upward where `(right + 1) / 2` is even,
+        // as it is at the right edge (`width` is 1 more than a multiple of
+        // 4), and still alternating across the skipped column 6.
         let upward = (right + 1) & 2 == 0;
         let mut remaining = width;
         let mut y = if upward { width - 1 } else { 0 };
         while remaining > 0 {
+            // Rows of both columns free from `y` on, in the direction of travel.
             let run = run_length(&free, y, !upward, remaining.min(28));
             let taken = if run >= 4 {
                 let (r, l) = unzip(stream.take(2 * run as u32));
                 if upward {
+                    // Reversed, the first bit is the lowest; shifted, the run
+                    // sits at the top of the field, last bit first.
                     let start = y + 1 - run;
                     let shift = 32 - run as u32;
                     deposit(&mut right_column, start, r.reverse_bits() << shift, run);
@@ -544,127 +450,9 @@ pub(crate) fn place_codewords(
     transpose_in_place(image, pitch, width);
 }
 
-/// Loads the 32 bits at column `32 * column_block` of row `y`; bits past the
-/// row's bytes are zero.
-#[inline]
-pub(crate) fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
-    let start = y * pitch + 4 * column_block;
-    let end = (start + 4).min(y * pitch + pitch);
-    match image.get(start..end) {
-        Some(bytes) => match <[u8; 4]>::try_from(bytes) {
-            Ok(whole) => u32::from_be_bytes(whole),
-            Err(_) => bytes.iter().enumerate().fold(0, |value, (k, &byte)| {
-                value | u32::from(byte) << (24 - 8 * (k & 3))
-            }),
-        },
-        None => 0,
-    }
-}
-
-/// Stores what [`load_u32`] loads.
-#[inline]
-fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, value: u32) {
-    let start = y * pitch + 4 * column_block;
-    let end = (start + 4).min(y * pitch + pitch);
-    if let Some(bytes) = image.get_mut(start..end) {
-        for (byte, part) in bytes.iter_mut().zip(value.to_be_bytes()) {
-            *byte = part;
-        }
-    }
-}
-
-/// Transposes a square bit matrix of `width` rows in place, 32×32 blocks at a
-/// time. Bits past `width` in each row must be clear, and stay clear.
-///
-/// Kept out of line: its two blocks would otherwise sit in the frame of the
-/// callers, whose callees go deeper.
-#[inline(never)]
-pub(crate) fn transpose_in_place(image: &mut [u8], pitch: usize, width: usize) {
-    let blocks = width.div_ceil(32);
-    let mut upper = [0u32; 32];
-    let mut lower = [0u32; 32];
-    for bi in 0..blocks {
-        for bj in bi..blocks {
-            load_block(image, pitch, width, bi, bj, &mut upper);
-            crate::qr::mask::transpose32(&mut upper);
-            if bi == bj {
-                store_block(image, pitch, width, bi, bj, &upper);
-            } else {
-                load_block(image, pitch, width, bj, bi, &mut lower);
-                crate::qr::mask::transpose32(&mut lower);
-                store_block(image, pitch, width, bi, bj, &lower);
-                store_block(image, pitch, width, bj, bi, &upper);
-            }
-        }
-    }
-}
-
-/// Loads the 32×32 block at row block `bi`, column block `bj`; rows past
-/// `width` are zero. Out of line, as [`store_block`]: inlined and unrolled,
-/// their temporaries would double the frame of [`transpose_in_place`].
-#[inline(never)]
-fn load_block(
-    image: &[u8],
-    pitch: usize,
-    width: usize,
-    bi: usize,
-    bj: usize,
-    block: &mut [u32; 32],
-) {
-    for (k, slot) in block.iter_mut().enumerate() {
-        let y = 32 * bi + k;
-        *slot = if y < width {
-            load_u32(image, pitch, y, bj)
-        } else {
-            0
-        };
-    }
-}
-
-/// Stores what [`load_block`] loads.
-#[inline(never)]
-fn store_block(
-    image: &mut [u8],
-    pitch: usize,
-    width: usize,
-    bi: usize,
-    bj: usize,
-    block: &[u32; 32],
-) {
-    for (k, &value) in block.iter().enumerate() {
-        let y = 32 * bi + k;
-        if y < width {
-            store_u32(image, pitch, y, bj, value);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn format_bits_known_vectors() {
-        // Linux's FORMAT_INFOS_QR_L, masks 0 to 7 at level L.
-        let expected = [
-            0x77c4, 0x72f3, 0x7daa, 0x789d, 0x662f, 0x6318, 0x6c41, 0x6976,
-        ];
-        for (mask, &bits) in expected.iter().enumerate() {
-            assert_eq!(format_bits(Ecc::Low, Mask::new(mask as u8).unwrap()), bits);
-        }
-        // ISO/IEC 18004 Annex C: M, mask 5.
-        assert_eq!(
-            format_bits(Ecc::Medium, Mask::new(5).unwrap()),
-            0b100_0000_1100_1110
-        );
-    }
-
-    #[test]
-    fn version_bits_known_vectors() {
-        assert_eq!(version_bits(Version::new(6).unwrap()), 0);
-        assert_eq!(version_bits(Version::new(7).unwrap()), 0x07c94);
-        assert_eq!(version_bits(Version::new(40).unwrap()), 0x28c69);
-    }
 
     #[test]
     fn function_map_is_symmetric_and_counts_match() {
@@ -693,15 +481,5 @@ mod tests {
             }
             assert_eq!(data_modules, version.raw_data_modules(), "V{v}");
         }
-    }
-
-    #[test]
-    fn span_and_rows_round_trip() {
-        let row = span(3, 130);
-        let mut image = [0u8; 23];
-        store_row(&mut image, 23, 0, &row);
-        assert_eq!(load_row(&image, 23, 0), row);
-        assert_eq!(image[0], 0x1f);
-        assert_eq!(image[16], 0xc0);
     }
 }

@@ -128,6 +128,24 @@ impl Version {
         }
         (positions, count)
     }
+
+    /// Returns the 18 bits of version information, or 0 below version 7:
+    /// the version number and 12 bits of its (18, 6) BCH code. It depends on
+    /// the version alone, so it sits here; [`crate::qr::matrix`] places it
+    /// with the function patterns.
+    pub(crate) const fn information_bits(self) -> u32 {
+        let v = self.0 as u32;
+        if v < 7 {
+            return 0;
+        }
+        let mut remainder = v;
+        let mut i = 0;
+        while i < 12 {
+            remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1f25);
+            i += 1;
+        }
+        v << 12 | remainder
+    }
 }
 
 /// The error correction level: how many codewords may be lost and recovered.
@@ -268,6 +286,13 @@ mod tests {
         assert_eq!(positions(32), [6, 34, 60, 86, 112, 138]);
         assert_eq!(positions(36), [6, 24, 50, 76, 102, 128, 154]);
         assert_eq!(positions(40), [6, 30, 58, 86, 114, 142, 170]);
+    }
+
+    #[test]
+    fn information_bits_known_vectors() {
+        assert_eq!(Version::new(6).unwrap().information_bits(), 0);
+        assert_eq!(Version::new(7).unwrap().information_bits(), 0x07c94);
+        assert_eq!(Version::new(40).unwrap().information_bits(), 0x28c69);
     }
 
     #[test]

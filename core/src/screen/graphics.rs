@@ -15,13 +15,14 @@
 //! ```
 //! use embedded_graphics_core::pixelcolor::BinaryColor;
 //! use embedded_graphics_core::prelude::*;
-//! use panicqr::screen::graphics::QrDrawable;
+//! use panicqr::screen::graphics::{QrDrawable, QrStyle};
 //! use panicqr::{encode_text, image_len, scratch_len, Options, Version};
 //!
 //! let mut scratch = [0u8; scratch_len(Version::MAX)];
 //! let mut image = [0u8; image_len(Version::MAX)];
 //! let code = encode_text(b"https://example.com/", &Options::default(), &mut scratch, &mut image)?;
-//! let qr = QrDrawable::new(code, Point::new(8, 8), 2, 4, BinaryColor::On, BinaryColor::Off);
+//! let style = QrStyle { dark: BinaryColor::On, light: BinaryColor::Off, scale: 2, quiet_zone: 4 };
+//! let qr = QrDrawable::new(code, Point::new(8, 8), style);
 //! // A version 2 code: 25 modules and 4 on each side, at 2 pixels each.
 //! assert_eq!(qr.bounding_box().size, Size::new(66, 66));
 //! # Ok::<(), panicqr::Error>(())
@@ -36,6 +37,33 @@ use embedded_graphics_core::Drawable;
 use crate::screen::layout::Geometry;
 use crate::{Error, QrCode};
 
+/// How a code is drawn: its two colours, its scale and its quiet zone, as
+/// embedded-graphics' `PrimitiveStyle` is for a primitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct QrStyle<C> {
+    /// The colour of the dark modules.
+    pub dark: C,
+    /// The colour of the light modules and the quiet zone.
+    pub light: C,
+    /// Pixels per module, across and down. A scale of 0 draws nothing.
+    pub scale: u32,
+    /// The quiet zone on each side, in modules.
+    pub quiet_zone: u32,
+}
+
+impl<C> QrStyle<C> {
+    /// Returns a style with these colours, one pixel per module, and the
+    /// quiet zone of 4 modules that ISO/IEC 18004 asks for.
+    pub const fn new(dark: C, light: C) -> QrStyle<C> {
+        QrStyle {
+            dark,
+            light,
+            scale: 1,
+            quiet_zone: 4,
+        }
+    }
+}
+
 /// A code, with its quiet zone, placed and scaled for drawing on a
 /// [`DrawTarget`].
 ///
@@ -47,36 +75,23 @@ use crate::{Error, QrCode};
 pub struct QrDrawable<'a, C> {
     code: QrCode<'a>,
     top_left: Point,
-    scale: u32,
-    quiet_zone: u32,
-    dark: C,
-    light: C,
+    style: QrStyle<C>,
 }
 
 impl<'a, C: PixelColor> QrDrawable<'a, C> {
     /// Places `code` with the top left corner of its quiet zone at
-    /// `top_left`, at `scale` pixels per module, with a quiet zone of
-    /// `quiet_zone` modules on each side. A scale of 0 draws nothing.
-    pub const fn new(
-        code: QrCode<'a>,
-        top_left: Point,
-        scale: u32,
-        quiet_zone: u32,
-        dark: C,
-        light: C,
-    ) -> QrDrawable<'a, C> {
+    /// `top_left`, drawn in `style`.
+    pub const fn new(code: QrCode<'a>, top_left: Point, style: QrStyle<C>) -> QrDrawable<'a, C> {
         QrDrawable {
             code,
             top_left,
-            scale,
-            quiet_zone,
-            dark,
-            light,
+            style,
         }
     }
 
     /// Places `code` where [`crate::screen::layout::place`] put it: at
-    /// `geometry.canvas`, with its scale and quiet zone.
+    /// `geometry.canvas`, in the colours of `style` but with the scale and
+    /// quiet zone of `geometry`.
     ///
     /// # Errors
     ///
@@ -85,22 +100,19 @@ impl<'a, C: PixelColor> QrDrawable<'a, C> {
     pub fn from_geometry(
         code: QrCode<'a>,
         geometry: &Geometry,
-        dark: C,
-        light: C,
+        style: QrStyle<C>,
     ) -> Result<QrDrawable<'a, C>, Error> {
         if geometry.width_modules != u32::from(code.width()) {
             return Err(Error::InvalidArgument);
         }
         let x = i32::try_from(geometry.canvas.x).map_err(|_| Error::InvalidArgument)?;
         let y = i32::try_from(geometry.canvas.y).map_err(|_| Error::InvalidArgument)?;
-        Ok(QrDrawable::new(
-            code,
-            Point::new(x, y),
-            geometry.scale,
-            geometry.quiet_zone,
-            dark,
-            light,
-        ))
+        let style = QrStyle {
+            scale: geometry.scale,
+            quiet_zone: geometry.quiet_zone,
+            ..style
+        };
+        Ok(QrDrawable::new(code, Point::new(x, y), style))
     }
 
     /// Returns the code.
@@ -108,10 +120,15 @@ impl<'a, C: PixelColor> QrDrawable<'a, C> {
         &self.code
     }
 
+    /// Returns the style.
+    pub fn style(&self) -> &QrStyle<C> {
+        &self.style
+    }
+
     /// Returns the side of the canvas in pixels, saturated at `u64::MAX`.
     pub fn side(&self) -> u64 {
-        let modules = self.code.width() as u64 + 2 * self.quiet_zone as u64;
-        modules.saturating_mul(self.scale as u64)
+        let modules = self.code.width() as u64 + 2 * self.style.quiet_zone as u64;
+        modules.saturating_mul(self.style.scale as u64)
     }
 
     /// Sends the part of the rectangle at canvas pixel `(x, y)`, `width` ×
@@ -159,19 +176,19 @@ impl<C: PixelColor> Drawable for QrDrawable<'_, C> {
         D: DrawTarget<Color = C>,
     {
         let clip = Bounds::of(&target.bounding_box());
-        let scale = u64::from(self.scale);
+        let scale = u64::from(self.style.scale);
         let side = self.side();
         if side == 0 {
             return Ok(());
         }
         // Products of two `u32`s fit a `u64`; sums of them saturate.
-        let quiet = u64::from(self.quiet_zone) * scale;
+        let quiet = u64::from(self.style.quiet_zone) * scale;
         let width = self.code.width();
         let edge = quiet.saturating_add(u64::from(width) * scale);
 
         // The quiet zone above and below the code, one band each.
-        self.fill(target, &clip, (0, 0), (side, quiet), self.light)?;
-        self.fill(target, &clip, (0, edge), (side, quiet), self.light)?;
+        self.fill(target, &clip, (0, 0), (side, quiet), self.style.light)?;
+        self.fill(target, &clip, (0, edge), (side, quiet), self.style.light)?;
 
         // Each module row is runs of one colour; the quiet zone on the left
         // and right joins the light runs next to it.
@@ -186,7 +203,11 @@ impl<C: PixelColor> Drawable for QrDrawable<'_, C> {
                 let dark = self.code.is_dark(i32::from(column), i32::from(row));
                 if dark != run_dark {
                     let x = quiet.saturating_add(u64::from(column) * scale);
-                    let color = if run_dark { self.dark } else { self.light };
+                    let color = if run_dark {
+                        self.style.dark
+                    } else {
+                        self.style.light
+                    };
                     let run = x.saturating_sub(run_start);
                     self.fill(target, &clip, (run_start, y), (run, scale), color)?;
                     run_start = x;
@@ -197,11 +218,17 @@ impl<C: PixelColor> Drawable for QrDrawable<'_, C> {
             // to the code's edge and then the quiet zone.
             if run_dark {
                 let run = edge.saturating_sub(run_start);
-                self.fill(target, &clip, (run_start, y), (run, scale), self.dark)?;
+                self.fill(target, &clip, (run_start, y), (run, scale), self.style.dark)?;
                 run_start = edge;
             }
             let run = side.saturating_sub(run_start);
-            self.fill(target, &clip, (run_start, y), (run, scale), self.light)?;
+            self.fill(
+                target,
+                &clip,
+                (run_start, y),
+                (run, scale),
+                self.style.light,
+            )?;
         }
         Ok(())
     }
@@ -353,10 +380,11 @@ mod tests {
         let qr = QrDrawable::new(
             code,
             origin,
-            scale,
-            quiet,
-            BinaryColor::On,
-            BinaryColor::Off,
+            QrStyle {
+                scale,
+                quiet_zone: quiet,
+                ..QrStyle::new(BinaryColor::On, BinaryColor::Off)
+            },
         );
         let side = qr.side() as u32;
         assert_eq!(side, (25 + 2 * quiet) * scale);
@@ -401,14 +429,11 @@ mod tests {
         let mut scratch = vec![0u8; scratch_len(Version::MAX)];
         let mut image = vec![0u8; image_len(Version::MAX)];
         let code = encode_text(b"clip", &options(1, 0), &mut scratch, &mut image).unwrap();
-        let qr = QrDrawable::new(
-            code,
-            Point::new(-40, -40),
-            4,
-            4,
-            BinaryColor::On,
-            BinaryColor::Off,
-        );
+        let style = QrStyle {
+            scale: 4,
+            ..QrStyle::new(BinaryColor::On, BinaryColor::Off)
+        };
+        let qr = QrDrawable::new(code, Point::new(-40, -40), style);
         // The mock asserts every pixel lies inside it.
         let mut display = Mock::new(Point::new(0, 0), 30, 20);
         qr.draw(&mut display).unwrap();
@@ -434,10 +459,11 @@ mod tests {
             let qr = QrDrawable::new(
                 code,
                 corner,
-                scale,
-                quiet,
-                BinaryColor::On,
-                BinaryColor::Off,
+                QrStyle {
+                    scale,
+                    quiet_zone: quiet,
+                    ..QrStyle::new(BinaryColor::On, BinaryColor::Off)
+                },
             );
             let bounds = qr.bounding_box();
             assert!(bounds.size.width <= i32::MAX as u32);
@@ -459,7 +485,8 @@ mod tests {
         };
         let policy = crate::screen::layout::Policy::DEFAULT;
         let geometry = crate::screen::layout::place(&screen, &policy, 21).unwrap();
-        let qr = QrDrawable::from_geometry(code, &geometry, BinaryColor::On, BinaryColor::Off);
+        let style = QrStyle::new(BinaryColor::On, BinaryColor::Off);
+        let qr = QrDrawable::from_geometry(code, &geometry, style);
         let qr = qr.unwrap();
         assert_eq!(
             qr.bounding_box().top_left,
@@ -468,7 +495,7 @@ mod tests {
         assert_eq!(qr.side(), u64::from(geometry.canvas.width));
         let other = crate::screen::layout::place(&screen, &policy, 25).unwrap();
         assert_eq!(
-            QrDrawable::from_geometry(code, &other, BinaryColor::On, BinaryColor::Off),
+            QrDrawable::from_geometry(code, &other, style),
             Err(Error::InvalidArgument)
         );
     }

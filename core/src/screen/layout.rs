@@ -176,7 +176,7 @@ pub struct Policy {
     pub max_modules_across: u32,
 }
 
-/// Version 30, the largest [`Policy::RECOMMENDED`] allows.
+/// Version 30, the largest [`Policy::MEDIUM_ECC`] allows.
 const V30: Version = match Version::new(30) {
     Some(version) => version,
     None => Version::MAX,
@@ -201,20 +201,12 @@ impl Policy {
     /// width (or of 4/3 of its height, if larger): the largest code whose
     /// modules a phone photo of the whole screen tells apart.
     ///
-    /// A phone frames the whole screen, and a photo scanner works on a
-    /// frame of about 1280 pixels; with the screen filling 80 % of it,
-    /// 256 modules across keep about 4 photo pixels a module, where a
-    /// version 40 code at the largest scale gets 2 to 3. At a real panic
-    /// the log fills the code, and with the boot of a real Linux 6.12
-    /// before each crash log `benches/scannability.rs --full-logs`
-    /// (`docs/scannability.md`) measured, on 1920×1080 and 1024×768, with
-    /// ZXing: 98 % of clean photos read against 42 % for Linux's choice
-    /// (version 40, level L, mask 0), and at the hardest strengths blur
-    /// 85 % against 0, noise 85 % against 22 %, JPEG 95 % against 22 %,
-    /// glare 100 % against 42 %, moiré 98 % against 2 %, a 30° tilt 18 %
-    /// against 0. The price is log bytes: version 27 on 1920×1080 and 35
-    /// on 1024×768 (beside a six-line message) carry 3634 and 5769 bytes
-    /// of such a log against Linux's 7284.
+    /// A phone photographed the whole screen, to file a report, sees it at
+    /// about the width of its scanner's frame, so the modules across the
+    /// screen set the photo pixels each module gets: 256 leave enough, where
+    /// the largest code leaves too few. The limit trades log bytes for photos
+    /// that read; `docs/scannability.md` in the repository holds the
+    /// measurements and how the limit was chosen.
     ///
     /// Use it with the encoder's error correction boost and automatic mask
     /// (both [`Options::default`](crate::Options::default)), passing
@@ -228,11 +220,9 @@ impl Policy {
     /// at least 3 pixels per module.
     ///
     /// Level M doubles the damage a code survives, for about half the data
-    /// of level L at the same version. In `docs/scannability.md` it reads
-    /// tilted photos of a full log more often than the default with ZXing
-    /// (38 % against 18 % at 30°) and as often otherwise, but carries a
-    /// fifth to two fifths fewer log bytes (2875 and 3412 on 1920×1080 and
-    /// 1024×768 against 3634 and 5769).
+    /// of level L at the same version: it reads tilted photos more often
+    /// than the default, and carries fewer log bytes
+    /// (`docs/scannability.md`).
     ///
     /// Use it as [`Policy::DEFAULT`], with the encoder's error correction
     /// boost and automatic mask.
@@ -242,7 +232,7 @@ impl Policy {
     /// use panicqr::Ecc;
     ///
     /// let screen = Screen { width: 1920, height: 1080, ..Screen::default() };
-    /// let wide = plan(&screen, &Policy::RECOMMENDED).unwrap();
+    /// let wide = plan(&screen, &Policy::MEDIUM_ECC).unwrap();
     /// // Modules of at least 1920 / 256 pixels: 8, and 1080 / 8 = 135
     /// // modules hold version 27 (125) and its quiet zone.
     /// assert_eq!(wide.version.number(), 27);
@@ -250,10 +240,10 @@ impl Policy {
     /// assert_eq!(wide.geometry.scale, 8);
     /// // On 1024×768, version 30 (137 + 8) at 5 pixels per module.
     /// let screen = Screen { width: 1024, height: 768, ..Screen::default() };
-    /// let small = plan(&screen, &Policy::RECOMMENDED).unwrap();
+    /// let small = plan(&screen, &Policy::MEDIUM_ECC).unwrap();
     /// assert_eq!((small.version.number(), small.geometry.scale), (30, 5));
     /// ```
-    pub const RECOMMENDED: Policy = Policy {
+    pub const MEDIUM_ECC: Policy = Policy {
         min_scale: 3,
         quiet_zone: 4,
         max_version: V30,
@@ -1097,7 +1087,7 @@ mod tests {
 
     #[test]
     fn recommended_policy_keeps_three_pixels_per_module() {
-        let policy = Policy::RECOMMENDED;
+        let policy = Policy::MEDIUM_ECC;
         assert_eq!(policy.quiet_zone, Policy::DEFAULT.quiet_zone);
         for (width, height) in DISPLAY_SIZES {
             let screen = six_line_screen(width, height);
@@ -1126,14 +1116,14 @@ mod tests {
     }
 
     #[test]
-    fn recommended_policy_halves_the_capacity() {
+    fn medium_ecc_policy_halves_the_capacity() {
         // The trade-off its documentation states: version 30-M holds 1373
         // data codewords, version 40-L 2956.
-        let recommended = Policy::RECOMMENDED
+        let medium = Policy::MEDIUM_ECC
             .max_version
-            .data_codewords(Policy::RECOMMENDED.ecc);
+            .data_codewords(Policy::MEDIUM_ECC.ecc);
         let linux = Version::MAX.data_codewords(Ecc::Low);
-        assert_eq!((recommended, linux), (1373, 2956));
-        assert_eq!(100 * recommended / linux, 46);
+        assert_eq!((medium, linux), (1373, 2956));
+        assert_eq!(100 * medium / linux, 46);
     }
 }

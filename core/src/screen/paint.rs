@@ -1,9 +1,10 @@
 //! The row painter: framebuffer pixels for the canvas, one span at a time.
 //!
 //! The canvas is the code and its quiet zone, scaled by an integer, as
-//! [`crate::screen::layout`] places it. As on Linux's panic screen, light modules
-//! and the quiet zone take the foreground colour (the text colour, usually
-//! white) and dark modules the background colour (usually black).
+//! [`crate::screen::layout`] places it. Light modules and the quiet zone take
+//! the light colour, dark modules the dark colour. On Linux's panic screen
+//! the light colour is the text colour (usually white) and the dark one the
+//! background (usually black).
 //!
 //! Pixels are written byte by byte in the little-endian order the DRM
 //! formats define, so the output is the same on every host. Colours are
@@ -224,18 +225,18 @@ const fn widen_to_10_bits(pixel: u32) -> u32 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Palette {
     format: PixelFormat,
-    foreground: [u8; 4],
-    background: [u8; 4],
+    light: [u8; 4],
+    dark: [u8; 4],
 }
 
 impl Palette {
-    /// Converts the foreground colour (quiet zone and light modules) and the
-    /// background colour (dark modules), both XRGB8888, to `format`.
-    pub const fn new(format: PixelFormat, foreground: u32, background: u32) -> Palette {
+    /// Converts the light colour (quiet zone and light modules) and the dark
+    /// colour (dark modules), both XRGB8888, to `format`.
+    pub const fn new(format: PixelFormat, light: u32, dark: u32) -> Palette {
         Palette {
             format,
-            foreground: format.pixel(foreground),
-            background: format.pixel(background),
+            light: format.pixel(light),
+            dark: format.pixel(dark),
         }
     }
 
@@ -244,16 +245,16 @@ impl Palette {
         self.format
     }
 
-    /// Returns the bytes of one foreground pixel.
-    pub fn foreground(&self) -> &[u8] {
+    /// Returns the bytes of one light pixel.
+    pub fn light(&self) -> &[u8] {
         let bytes = self.format.bytes_per_pixel();
-        self.foreground.get(..bytes).unwrap_or(&self.foreground)
+        self.light.get(..bytes).unwrap_or(&self.light)
     }
 
-    /// Returns the bytes of one background pixel.
-    pub fn background(&self) -> &[u8] {
+    /// Returns the bytes of one dark pixel.
+    pub fn dark(&self) -> &[u8] {
         let bytes = self.format.bytes_per_pixel();
-        self.background.get(..bytes).unwrap_or(&self.background)
+        self.dark.get(..bytes).unwrap_or(&self.dark)
     }
 }
 
@@ -319,7 +320,7 @@ pub fn paint_row(
     let out = out.get_mut(..span * bytes).ok_or(Error::InvalidArgument)?;
 
     let scale = u64::from(geometry.scale);
-    let row = Row::new(code, geometry, y / scale);
+    let row = CanvasRow::new(code, geometry, y / scale);
     match bytes {
         2 => paint_runs::<2>(out, palette, &row, x, scale),
         3 => paint_runs::<3>(out, palette, &row, x, scale),
@@ -422,7 +423,7 @@ fn canvas_side(code: &QrCode<'_>, geometry: &Geometry) -> Result<u64, Error> {
 }
 
 /// One canvas row of modules: which canvas columns are dark.
-struct Row<'a> {
+struct CanvasRow<'a> {
     /// The code row's bits, or `None` in the quiet zone above and below.
     bits: Option<&'a [u8]>,
     /// The bit value of a dark module.
@@ -433,15 +434,15 @@ struct Row<'a> {
     width: u64,
 }
 
-impl<'a> Row<'a> {
+impl<'a> CanvasRow<'a> {
     /// Reads canvas module row `row`.
-    fn new(code: &QrCode<'a>, geometry: &Geometry, row: u64) -> Row<'a> {
+    fn new(code: &QrCode<'a>, geometry: &Geometry, row: u64) -> CanvasRow<'a> {
         let quiet_zone = u64::from(geometry.quiet_zone);
         let bits = row
             .checked_sub(quiet_zone)
             .and_then(|row| u8::try_from(row).ok())
             .and_then(|row| code.row(row));
-        Row {
+        CanvasRow {
             bits,
             dark: u8::from(code.polarity() == Polarity::DarkIsSet),
             quiet_zone,
@@ -477,14 +478,14 @@ impl<'a> Row<'a> {
 fn paint_runs<const N: usize>(
     out: &mut [u8],
     palette: &Palette,
-    row: &Row<'_>,
+    row: &CanvasRow<'_>,
     x: u64,
     scale: u64,
 ) {
-    let foreground = first::<N>(palette.foreground);
-    let background = first::<N>(palette.background);
+    let light_pixel = first::<N>(palette.light);
+    let dark_pixel = first::<N>(palette.dark);
     if row.is_blank() {
-        fill_pixels(out, foreground);
+        fill_pixels(out, light_pixel);
         return;
     }
     let mut rest = out;
@@ -508,7 +509,7 @@ fn paint_runs<const N: usize>(
             break;
         }
         let (head, tail) = core::mem::take(&mut rest).split_at_mut(end);
-        fill_pixels(head, if dark { background } else { foreground });
+        fill_pixels(head, if dark { dark_pixel } else { light_pixel });
         rest = tail;
         left_in_module = scale;
     }
@@ -541,8 +542,8 @@ mod tests {
     use std::vec;
     use std::vec::Vec;
 
-    const FG: u32 = 0x00ff_ffff;
-    const BG: u32 = 0x0012_3456;
+    const LIGHT: u32 = 0x00ff_ffff;
+    const DARK: u32 = 0x0012_3456;
 
     #[test]
     fn fourcc_codes() {
@@ -631,8 +632,8 @@ mod tests {
         ];
         for (format, bytes) in table {
             let palette = Palette::new(format, 0x0012_3456, 0);
-            assert_eq!(palette.foreground(), bytes, "{format:?}");
-            assert_eq!(palette.background().len(), bytes.len());
+            assert_eq!(palette.light(), bytes, "{format:?}");
+            assert_eq!(palette.dark().len(), bytes.len());
             assert_eq!(palette.format(), format);
         }
     }
@@ -706,7 +707,7 @@ mod tests {
             let image = image(polarity);
             let code = code(&image, polarity);
             for format in PixelFormat::ALL {
-                let palette = Palette::new(format, FG, BG);
+                let palette = Palette::new(format, LIGHT, DARK);
                 let bpp = format.bytes_per_pixel();
                 let geometries: &[(u32, u32)] = if cfg!(miri) {
                     &[(3, 1)]
@@ -740,10 +741,10 @@ mod tests {
                         for cx in 0..side {
                             let at = (top as usize + cy) * pitch + (left as usize + cx) * bpp;
                             let pixel = &fb[at..at + bpp];
-                            let dark = if pixel == palette.background() {
+                            let dark = if pixel == palette.dark() {
                                 true
                             } else {
-                                assert_eq!(pixel, palette.foreground());
+                                assert_eq!(pixel, palette.light());
                                 false
                             };
                             let mx = (cx / scale as usize) as isize - quiet_zone as isize;
@@ -764,7 +765,7 @@ mod tests {
         let image = image(Polarity::LightIsSet);
         let code = code(&image, Polarity::LightIsSet);
         for format in PixelFormat::ALL {
-            let palette = Palette::new(format, FG, BG);
+            let palette = Palette::new(format, LIGHT, DARK);
             let bpp = format.bytes_per_pixel();
             // Under Miri, one of the geometries.
             let geometries: &[(u32, u32)] = if cfg!(miri) {
@@ -815,13 +816,13 @@ mod tests {
         let side = g.canvas.width as usize;
         // A canvas row through the code, with dark and light runs.
         let y = (4 + 7) * 3;
-        let row = Row::new(&code, &g, u64::from(y / g.scale));
+        let row = CanvasRow::new(&code, &g, u64::from(y / g.scale));
         for format in [
             PixelFormat::Rgb565,
             PixelFormat::Rgb888,
             PixelFormat::Xrgb8888,
         ] {
-            let palette = Palette::new(format, FG, BG);
+            let palette = Palette::new(format, LIGHT, DARK);
             let bpp = format.bytes_per_pixel();
             let mut whole = vec![0u8; side * bpp];
             assert_eq!(paint_row(&code, &g, &palette, y, 0, &mut whole), Ok(side));
@@ -843,7 +844,7 @@ mod tests {
     fn bad_arguments_are_errors() {
         let image = image(Polarity::DarkIsSet);
         let code = code(&image, Polarity::DarkIsSet);
-        let palette = Palette::new(PixelFormat::Rgb888, FG, BG);
+        let palette = Palette::new(PixelFormat::Rgb888, LIGHT, DARK);
         let g = geometry(2, 4, 0, 0);
         let side = g.canvas.width;
         let mut out = [0u8; 64];
@@ -888,7 +889,7 @@ mod tests {
             paint_row(&code, &huge, &palette, u32::MAX, u32::MAX, &mut out),
             Ok(21)
         );
-        assert!(out[..63].chunks(3).all(|p| p == palette.foreground()));
+        assert!(out[..63].chunks(3).all(|p| p == palette.light()));
 
         // The canvas: a short framebuffer or pitch writes nothing.
         let pitch = side as usize * 3;
@@ -943,7 +944,7 @@ mod tests {
         for _ in 0..crate::test_size(20_000, 500) {
             let format = PixelFormat::ALL[next(13) as usize];
             let bpp = format.bytes_per_pixel();
-            let palette = Palette::new(format, FG, BG);
+            let palette = Palette::new(format, LIGHT, DARK);
             let g = Geometry {
                 scale: next(9) as u32,
                 quiet_zone: next(6) as u32,
@@ -982,7 +983,7 @@ mod tests {
             let mut out = [0x77u8; 11];
             let n = fill(format, 0x0012_3456, &mut out);
             assert_eq!(n, 11 / bpp);
-            let pixel = Palette::new(format, 0x0012_3456, 0).foreground().to_vec();
+            let pixel = Palette::new(format, 0x0012_3456, 0).light().to_vec();
             assert!(out[..n * bpp].chunks(bpp).all(|p| p == pixel));
             assert!(out[n * bpp..].iter().all(|&b| b == 0x77));
         }

@@ -946,7 +946,7 @@ fn check_drm_generate(input: &mut Input<'_>) {
         let mut scratch = vec![0u8; 3706];
         let codewords = encode_codewords(segments, &options, &mut scratch).ok()?;
         let mut image = vec![0u8; 4071];
-        let code = codewords.draw(&scratch, &mut image).ok()?;
+        let code = codewords.place(&scratch, &mut image).ok()?;
         let v = code.version().number();
         Some((
             code.width(),

@@ -114,8 +114,8 @@ pub fn check(data: &[u8]) {
     };
     let format = PixelFormat::ALL[usize::from(input.u8()) % PixelFormat::ALL.len()];
     let pitch_extra = usize::from(input.u8());
-    let foreground = input.u32();
-    let background = input.u32();
+    let light_colour = input.u32();
+    let dark_colour = input.u32();
     let polarity = if input.bool() {
         Polarity::LightIsSet
     } else {
@@ -126,7 +126,7 @@ pub fn check(data: &[u8]) {
     let payload = input.bytes(400).to_vec();
 
     if garbage {
-        check_garbage_geometry(&mut input, format, foreground, background);
+        check_garbage_geometry(&mut input, format, light_colour, dark_colour);
         return;
     }
 
@@ -199,7 +199,7 @@ pub fn check(data: &[u8]) {
     let bytes = format.bytes_per_pixel();
     let pitch = screen.width as usize * bytes + pitch_extra;
     let mut framebuffer = Guarded::canaries(pitch * screen.height as usize);
-    let palette = Palette::new(format, foreground, background);
+    let palette = Palette::new(format, light_colour, dark_colour);
     paint_canvas(&code, &geometry, &palette, framebuffer.region_mut(), pitch)
         .expect("paint_canvas");
     framebuffer.check("framebuffer");
@@ -239,9 +239,9 @@ pub fn check(data: &[u8]) {
             for x in 0..side {
                 let pixel = &row[(cx + x) * bytes..(cx + x + 1) * bytes];
                 let (color, what) = if dark_at(x, y - cy) {
-                    (background, "dark")
+                    (dark_colour, "dark")
                 } else {
-                    (foreground, "light")
+                    (light_colour, "light")
                 };
                 check_pixel(format, pixel, color, what);
             }
@@ -256,9 +256,10 @@ pub fn check(data: &[u8]) {
     }
 
     // Sample the module centres back into a grid and decode it.
-    let distinct = expected_channels(format, foreground) != expected_channels(format, background);
+    let distinct =
+        expected_channels(format, light_colour) != expected_channels(format, dark_colour);
     if distinct {
-        let light = palette.foreground().to_vec();
+        let light = palette.light().to_vec();
         let width = usize::from(code.width());
         let grid = rqrr::SimpleGrid::from_func(width, |mx, my| {
             let x = cx + (quiet + mx) * scale + scale / 2;
