@@ -3,6 +3,7 @@
 
 use super::*;
 use core::ptr;
+use panicqr_status::*;
 use std::vec;
 use std::vec::Vec;
 
