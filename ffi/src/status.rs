@@ -1,6 +1,12 @@
 //! The status every `panicqr_*` call returns, and the text of each.
+//!
+//! The enum is written out in full, as cbindgen reads it to write the
+//! header. Each status's text is given once, by name, in the table under
+//! it: the table's `match` is exhaustive, so a status added to the enum
+//! without a text does not compile, and the numbers come from the enum
+//! alone.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, CStr};
 
 use panicqr::screen::layout::LayoutError;
 use panicqr::Error;
@@ -26,20 +32,48 @@ pub enum panicqr_status {
     PANICQR_ERR_SCREEN_TOO_SMALL = 5,
 }
 
+/// Gives each status its text: generates [`panicqr_status::text`], an
+/// exhaustive `match`, and [`panicqr_status::from_number`], which tries the
+/// same statuses in turn.
+macro_rules! status_texts {
+    ($($status:ident => $text:literal,)*) => {
+        impl panicqr_status {
+            /// Returns the status whose number is `number`, if any.
+            pub(crate) fn from_number(number: u32) -> Option<panicqr_status> {
+                $(
+                    if number == panicqr_status::$status as u32 {
+                        return Some(panicqr_status::$status);
+                    }
+                )*
+                None
+            }
+
+            /// Returns the description [`panicqr_status_str`] gives.
+            pub(crate) const fn text(self) -> &'static CStr {
+                match self {
+                    $(panicqr_status::$status => $text,)*
+                }
+            }
+        }
+    };
+}
+
+status_texts! {
+    PANICQR_OK => c"success",
+    PANICQR_ERR_NULL_POINTER => c"a required pointer is NULL",
+    PANICQR_ERR_BUFFER_TOO_SMALL => c"a buffer is too small",
+    PANICQR_ERR_DATA_TOO_LONG => c"the data does not fit the largest allowed version",
+    PANICQR_ERR_INVALID_ARGUMENT => c"an argument is out of range",
+    PANICQR_ERR_SCREEN_TOO_SMALL => c"the screen is too small for a QR code",
+}
+
 /// Returns a static, NUL-terminated description of a status, or of an
 /// unknown number.
 #[no_mangle]
 pub extern "C" fn panicqr_status_str(status: u32) -> *const c_char {
-    let text: &'static [u8] = match status {
-        0 => b"success\0",
-        1 => b"a required pointer is NULL\0",
-        2 => b"a buffer is too small\0",
-        3 => b"the data does not fit the largest allowed version\0",
-        4 => b"an argument is out of range\0",
-        5 => b"the screen is too small for a QR code\0",
-        _ => b"unknown status\0",
-    };
-    text.as_ptr().cast()
+    panicqr_status::from_number(status)
+        .map_or(c"unknown status", panicqr_status::text)
+        .as_ptr()
 }
 
 impl From<Error> for panicqr_status {

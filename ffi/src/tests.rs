@@ -208,6 +208,35 @@ fn status_strings() {
 }
 
 #[test]
+fn status_texts_never_change() {
+    let expected: [(u32, &str); 8] = [
+        (0, "success"),
+        (1, "a required pointer is NULL"),
+        (2, "a buffer is too small"),
+        (3, "the data does not fit the largest allowed version"),
+        (4, "an argument is out of range"),
+        (5, "the screen is too small for a QR code"),
+        (6, "unknown status"),
+        (u32::MAX, "unknown status"),
+    ];
+    for (number, text) in expected {
+        // SAFETY: every returned pointer is a static NUL-terminated string.
+        let got = unsafe { core::ffi::CStr::from_ptr(panicqr_status_str(number)) };
+        assert_eq!(got.to_str(), Ok(text), "status {number}");
+    }
+    for status in [
+        PANICQR_OK,
+        PANICQR_ERR_NULL_POINTER,
+        PANICQR_ERR_BUFFER_TOO_SMALL,
+        PANICQR_ERR_DATA_TOO_LONG,
+        PANICQR_ERR_INVALID_ARGUMENT,
+        PANICQR_ERR_SCREEN_TOO_SMALL,
+    ] {
+        assert_eq!(panicqr_status::from_number(status as u32), Some(status));
+    }
+}
+
+#[test]
 fn lengths_and_capacities() {
     assert_eq!(panicqr_image_len(40), 4071);
     assert_eq!(panicqr_scratch_len(40), 3706);
