@@ -1,65 +1,18 @@
 //! The screen layout: where the code and the message go.
+//!
+//! The C structs `panicqr_rect`, `panicqr_screen` and `panicqr_geometry` are
+//! the core's own `#[repr(C)]` [`Rect`], [`Screen`] and [`Geometry`], which
+//! cbindgen names so in the header (`ffi/cbindgen.toml`). Only the policy
+//! has a C struct of its own: the core's holds a [`Version`] and an
+//! [`Ecc`], which are checked when read from C.
 
-use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
+use panicqr::screen::layout::{self, Policy};
+pub use panicqr::screen::layout::{Geometry, Rect, Screen};
 use panicqr::{Ecc, Version};
 
 use crate::checked::{read_struct, write_struct};
 use crate::status::panicqr_status::{self, *};
 use crate::status::status_of;
-
-/// A rectangle in pixels.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct panicqr_rect {
-    /// Left edge.
-    pub x: u32,
-    /// Top edge.
-    pub y: u32,
-    /// Width.
-    pub width: u32,
-    /// Height.
-    pub height: u32,
-}
-
-impl From<Rect> for panicqr_rect {
-    fn from(r: Rect) -> panicqr_rect {
-        panicqr_rect {
-            x: r.x,
-            y: r.y,
-            width: r.width,
-            height: r.height,
-        }
-    }
-}
-
-impl From<panicqr_rect> for Rect {
-    fn from(r: panicqr_rect) -> Rect {
-        Rect {
-            x: r.x,
-            y: r.y,
-            width: r.width,
-            height: r.height,
-        }
-    }
-}
-
-/// A screen and the message block the panic handler draws on it.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct panicqr_screen {
-    /// Screen width in pixels.
-    pub width: u32,
-    /// Screen height in pixels.
-    pub height: u32,
-    /// Font cell width in pixels.
-    pub font_width: u32,
-    /// Font cell height in pixels.
-    pub font_height: u32,
-    /// Lines of the message.
-    pub text_lines: u32,
-    /// Characters in the longest line of the message.
-    pub text_columns: u32,
-}
 
 /// How to lay out the code. A NULL `const struct panicqr_policy *` means
 /// the defaults: scale 2 or more, a quiet zone of 4 modules, up to version
@@ -83,62 +36,6 @@ pub struct panicqr_policy {
     /// divided by this many pixels per module, choosing a smaller version
     /// when it must, unless not even version 1 fits that way.
     pub max_modules_across: u32,
-}
-
-/// Where the code and the message go.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct panicqr_geometry {
-    /// The code and its quiet zone.
-    pub canvas: panicqr_rect,
-    /// The modules of the code.
-    pub modules: panicqr_rect,
-    /// The message block.
-    pub text: panicqr_rect,
-    /// Pixels per module.
-    pub scale: u32,
-    /// Quiet zone in modules.
-    pub quiet_zone: u32,
-    /// Width of the code in modules.
-    pub width_modules: u32,
-}
-
-impl From<Geometry> for panicqr_geometry {
-    fn from(g: Geometry) -> panicqr_geometry {
-        panicqr_geometry {
-            canvas: g.canvas.into(),
-            modules: g.modules.into(),
-            text: g.text.into(),
-            scale: g.scale,
-            quiet_zone: g.quiet_zone,
-            width_modules: g.width_modules,
-        }
-    }
-}
-
-impl From<panicqr_geometry> for Geometry {
-    fn from(g: panicqr_geometry) -> Geometry {
-        Geometry {
-            canvas: g.canvas.into(),
-            modules: g.modules.into(),
-            text: g.text.into(),
-            scale: g.scale,
-            quiet_zone: g.quiet_zone,
-            width_modules: g.width_modules,
-        }
-    }
-}
-
-/// Converts a C screen.
-fn screen_from(s: panicqr_screen) -> Screen {
-    Screen {
-        width: s.width,
-        height: s.height,
-        font_width: s.font_width,
-        font_height: s.font_height,
-        text_lines: s.text_lines,
-        text_columns: s.text_columns,
-    }
 }
 
 /// Converts a C policy, or NULL for [`Policy::DEFAULT`].
@@ -171,10 +68,10 @@ fn policy_from(policy: Option<panicqr_policy>) -> Result<Policy, panicqr_status>
 /// `geometry` point to writable objects.
 #[no_mangle]
 pub unsafe extern "C" fn panicqr_layout_plan(
-    screen: *const panicqr_screen,
+    screen: *const Screen,
     policy: *const panicqr_policy,
     max_version: *mut u8,
-    geometry: *mut panicqr_geometry,
+    geometry: *mut Geometry,
 ) -> panicqr_status {
     status_of((|| {
         // SAFETY: the caller guarantees the pointers readable when not NULL.
@@ -187,12 +84,12 @@ pub unsafe extern "C" fn panicqr_layout_plan(
         if max_version.is_null() || geometry.is_null() {
             return Err(PANICQR_ERR_NULL_POINTER);
         }
-        let plan = layout::plan(&screen_from(screen), &policy)?;
+        let plan = layout::plan(&screen, &policy)?;
         // SAFETY: both pointers are not NULL and the caller guarantees them
         // writable.
         unsafe {
             write_struct(max_version, plan.version.number());
-            write_struct(geometry, plan.geometry.into());
+            write_struct(geometry, plan.geometry);
         }
         Ok(())
     })())
@@ -206,10 +103,10 @@ pub unsafe extern "C" fn panicqr_layout_plan(
 /// As for [`panicqr_layout_plan`], with `geometry` the only output.
 #[no_mangle]
 pub unsafe extern "C" fn panicqr_layout_place(
-    screen: *const panicqr_screen,
+    screen: *const Screen,
     policy: *const panicqr_policy,
     width_modules: u32,
-    geometry: *mut panicqr_geometry,
+    geometry: *mut Geometry,
 ) -> panicqr_status {
     status_of((|| {
         // SAFETY: the caller guarantees the pointers readable when not NULL.
@@ -222,9 +119,9 @@ pub unsafe extern "C" fn panicqr_layout_place(
         if geometry.is_null() {
             return Err(PANICQR_ERR_NULL_POINTER);
         }
-        let placed = layout::place(&screen_from(screen), &policy, width_modules)?;
+        let placed = layout::place(&screen, &policy, width_modules)?;
         // SAFETY: not NULL, and the caller guarantees it writable.
-        unsafe { write_struct(geometry, placed.into()) };
+        unsafe { write_struct(geometry, placed) };
         Ok(())
     })())
 }

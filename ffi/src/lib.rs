@@ -20,8 +20,9 @@
 //! - `paint`: the code's pixels, one row at a time;
 //! - `drm`: the drop-ins for Linux's `drm_panic_qr_*`.
 //!
-//! The header, `include/panicqr.h`, is generated from these modules by
-//! cbindgen (`scripts/gen-header.sh`).
+//! The C structs of the layout are the core's own `#[repr(C)]` types,
+//! re-exported here. The header, `include/panicqr.h`, is generated from
+//! these modules by cbindgen (`scripts/gen-header.sh`).
 //!
 //! All unsafe code of the project lives in this crate, behind the checked
 //! conversions of the `checked` module. Nothing here allocates, and nothing
@@ -60,8 +61,7 @@ pub use kmsg::{
     panicqr_encode_kmsg, panicqr_kmsg_report, panicqr_kmsg_request, panicqr_kmsg_workspace_len,
 };
 pub use layout::{
-    panicqr_geometry, panicqr_layout_place, panicqr_layout_plan, panicqr_policy, panicqr_rect,
-    panicqr_screen,
+    panicqr_layout_place, panicqr_layout_plan, panicqr_policy, Geometry, Rect, Screen,
 };
 pub use paint::{panicqr_bytes_per_pixel, panicqr_paint_row};
 pub use status::{panicqr_status, panicqr_status_str};

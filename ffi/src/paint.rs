@@ -5,7 +5,6 @@ use panicqr::screen::paint::{self, Palette, PixelFormat};
 
 use crate::checked::{bytes, bytes_mut, disjoint, read_struct, write_struct, MaybeBytes};
 use crate::encode::panicqr_code;
-use crate::layout::panicqr_geometry;
 use crate::status::panicqr_status::{self, *};
 use crate::status::status_of;
 
@@ -42,7 +41,7 @@ pub unsafe extern "C" fn panicqr_paint_row(
     image: *const u8,
     image_len: usize,
     code: *const panicqr_code,
-    geometry: *const panicqr_geometry,
+    geometry: *const Geometry,
     fourcc: u32,
     foreground: u32,
     background: u32,
@@ -58,8 +57,7 @@ pub unsafe extern "C" fn panicqr_paint_row(
         let (image, c_code, geometry, out) = unsafe {
             let image = bytes(image, image_len)?;
             let c_code: panicqr_code = read_struct(code).ok_or(PANICQR_ERR_NULL_POINTER)?;
-            let geometry: panicqr_geometry =
-                read_struct(geometry).ok_or(PANICQR_ERR_NULL_POINTER)?;
+            let geometry: Geometry = read_struct(geometry).ok_or(PANICQR_ERR_NULL_POINTER)?;
             disjoint(&[MaybeBytes::of(image), MaybeBytes::raw(out, out_len)])?;
             (image, c_code, geometry, bytes_mut(out, out_len)?)
         };
@@ -70,7 +68,6 @@ pub unsafe extern "C" fn panicqr_paint_row(
         let qr = c_code.view(image)?;
         // The painter computes the canvas side from the scale; the caller
         // places and clips the rows by `canvas`. Both must agree.
-        let geometry = Geometry::from(geometry);
         let side = geometry.canvas_pixels();
         if u64::from(geometry.canvas.width) != side || u64::from(geometry.canvas.height) != side {
             return Err(PANICQR_ERR_INVALID_ARGUMENT);

@@ -378,7 +378,7 @@ fn drm_generate_with_url_packs_digits() {
 
 #[test]
 fn layout_and_paint_through_the_abi() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 320,
         height: 240,
         font_width: 8,
@@ -387,7 +387,7 @@ fn layout_and_paint_through_the_abi() {
         text_columns: 20,
     };
     let mut max_version = 0u8;
-    let mut geometry = panicqr_geometry::default();
+    let mut geometry = Geometry::default();
     // SAFETY: all pointers are valid.
     let status =
         unsafe { panicqr_layout_plan(&screen, ptr::null(), &mut max_version, &mut geometry) };
@@ -427,7 +427,7 @@ fn layout_and_paint_through_the_abi() {
     // The quiet zone is foreground (white).
     assert_eq!(&out[..4], &[0xff, 0xff, 0xff, 0x00]);
 
-    let tiny = panicqr_screen {
+    let tiny = Screen {
         width: 20,
         height: 20,
         ..screen
@@ -440,21 +440,21 @@ fn layout_and_paint_through_the_abi() {
 
 #[test]
 fn paint_row_refuses_a_canvas_that_does_not_match() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 320,
         height: 240,
         ..Default::default()
     };
     let (status, code, image) = encode_binary_guarded(b"row", None, V40_SCRATCH, V40_IMAGE);
     assert_eq!(status, PANICQR_OK);
-    let mut good = panicqr_geometry::default();
+    let mut good = Geometry::default();
     // SAFETY: all pointers are valid.
     let status =
         unsafe { panicqr_layout_place(&screen, ptr::null(), u32::from(code.width), &mut good) };
     assert_eq!(status, PANICQR_OK);
     let side = (good.width_modules + 2 * good.quiet_zone) * good.scale;
     assert_eq!((good.canvas.width, good.canvas.height), (side, side));
-    let paint = |geometry: &panicqr_geometry| {
+    let paint = |geometry: &Geometry| {
         let mut out = vec![0x5au8; 4 * side as usize + 8];
         let mut pixels = 0xeeusize;
         // SAFETY: all pointers are valid for the lengths passed.
@@ -496,7 +496,7 @@ fn paint_row_refuses_a_canvas_that_does_not_match() {
 
 #[test]
 fn photo_limit_through_the_abi() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 1920,
         height: 1080,
         font_width: 8,
@@ -506,7 +506,7 @@ fn photo_limit_through_the_abi() {
     };
     let plan = |policy: Option<&panicqr_policy>| {
         let mut max_version = 0u8;
-        let mut geometry = panicqr_geometry::default();
+        let mut geometry = Geometry::default();
         let policy = policy.map_or(ptr::null(), |p| p as *const _);
         // SAFETY: all pointers are valid.
         let status =
