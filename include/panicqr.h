@@ -83,7 +83,8 @@ struct panicqr_kmsg_request {
   // Nonzero: allow the preset kmsg dictionary (URL parameter `zd=2`)
   // when it carries more of the log. Leave it zero for the decoder page
   // distributions deploy, which knows no dictionary. A byte rather than
-  // a `bool`, so that no value C passes is invalid.
+  // a `bool`, so that no value C passes is invalid. What the dictionary
+  // gains is measured in `docs/dictionary.md`.
   uint8_t dictionary;
 };
 
@@ -126,7 +127,8 @@ struct panicqr_screen {
 
 // How to lay out the code. A NULL `const struct panicqr_policy *` means
 // the defaults: scale 2 or more, a quiet zone of 4 modules, up to version
-// 40, ECC L, at most 256 modules across a photo of the screen. A policy
+// 40, ECC L, at most 256 modules across a photo of the screen
+// (`docs/scannability.md` gives the measurements behind 256). A policy
 // initialised to zero but for these fields keeps `max_modules_across` 0:
 // no limit, the largest code that fits.
 struct panicqr_policy {

@@ -16,7 +16,8 @@ use crate::status::status_of;
 
 /// How to lay out the code. A NULL `const struct panicqr_policy *` means
 /// the defaults: scale 2 or more, a quiet zone of 4 modules, up to version
-/// 40, ECC L, at most 256 modules across a photo of the screen. A policy
+/// 40, ECC L, at most 256 modules across a photo of the screen
+/// (`docs/scannability.md` gives the measurements behind 256). A policy
 /// initialised to zero but for these fields keeps `max_modules_across` 0:
 /// no limit, the largest code that fits.
 #[repr(C)]
