@@ -8,6 +8,10 @@ use panicqr::{encode_codewords, Ecc, Mask, Options, Polarity, Segment, Version};
 
 use crate::checked::{self, bytes, bytes_mut, disjoint, MaybeBytes};
 
+// For the documentation's links.
+#[cfg(doc)]
+use crate::encode::panicqr_panic_url_capacity;
+
 /// The image buffer Linux requires: a version 40 image.
 const DRM_DATA_SIZE: usize = 4071;
 /// The scratch buffer Linux requires: a version 40 codeword buffer.

@@ -8,6 +8,10 @@ use crate::encode::{options_from, panicqr_code, panicqr_options};
 use crate::status::panicqr_status::{self, *};
 use crate::status::status_of;
 
+// For the documentation's links.
+#[cfg(doc)]
+use crate::encode::panicqr_encode_binary;
+
 /// What [`panicqr_encode_kmsg`] puts in the code.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

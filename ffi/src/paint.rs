@@ -8,6 +8,10 @@ use crate::encode::panicqr_code;
 use crate::status::panicqr_status::{self, *};
 use crate::status::status_of;
 
+// For the documentation's links.
+#[cfg(doc)]
+use crate::layout::panicqr_layout_place;
+
 /// Returns the bytes per pixel of a DRM fourcc that the painter supports,
 /// or 0 for any other.
 #[no_mangle]
