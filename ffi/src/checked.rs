@@ -8,7 +8,7 @@
 
 use core::ptr;
 
-use crate::panicqr_status::{self, *};
+use crate::status::panicqr_status::{self, *};
 
 /// Returns the `len` bytes at `data`: an empty slice for NULL with length 0,
 /// `PANICQR_ERR_NULL_POINTER` for NULL with a length.

@@ -3,6 +3,7 @@
 
 use super::*;
 use core::ptr;
+use panicqr_status::*;
 use std::vec;
 use std::vec::Vec;
 
@@ -207,6 +208,35 @@ fn status_strings() {
 }
 
 #[test]
+fn status_texts_never_change() {
+    let expected: [(u32, &str); 8] = [
+        (0, "success"),
+        (1, "a required pointer is NULL"),
+        (2, "a buffer is too small"),
+        (3, "the data does not fit the largest allowed version"),
+        (4, "an argument is out of range"),
+        (5, "the screen is too small for a QR code"),
+        (6, "unknown status"),
+        (u32::MAX, "unknown status"),
+    ];
+    for (number, text) in expected {
+        // SAFETY: every returned pointer is a static NUL-terminated string.
+        let got = unsafe { core::ffi::CStr::from_ptr(panicqr_status_str(number)) };
+        assert_eq!(got.to_str(), Ok(text), "status {number}");
+    }
+    for status in [
+        PANICQR_OK,
+        PANICQR_ERR_NULL_POINTER,
+        PANICQR_ERR_BUFFER_TOO_SMALL,
+        PANICQR_ERR_DATA_TOO_LONG,
+        PANICQR_ERR_INVALID_ARGUMENT,
+        PANICQR_ERR_SCREEN_TOO_SMALL,
+    ] {
+        assert_eq!(panicqr_status::from_number(status as u32), Some(status));
+    }
+}
+
+#[test]
 fn lengths_and_capacities() {
     assert_eq!(panicqr_image_len(40), 4071);
     assert_eq!(panicqr_scratch_len(40), 3706);
@@ -348,7 +378,7 @@ fn drm_generate_with_url_packs_digits() {
 
 #[test]
 fn layout_and_paint_through_the_abi() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 320,
         height: 240,
         font_width: 8,
@@ -357,7 +387,7 @@ fn layout_and_paint_through_the_abi() {
         text_columns: 20,
     };
     let mut max_version = 0u8;
-    let mut geometry = panicqr_geometry::default();
+    let mut geometry = Geometry::default();
     // SAFETY: all pointers are valid.
     let status =
         unsafe { panicqr_layout_plan(&screen, ptr::null(), &mut max_version, &mut geometry) };
@@ -394,10 +424,10 @@ fn layout_and_paint_through_the_abi() {
     assert_eq!(status, PANICQR_OK);
     assert_eq!(pixels, geometry.canvas.width as usize);
     assert_eq!(&out[out.len() - 3..], &[0, 0, 0], "partial pixel untouched");
-    // The quiet zone is foreground (white).
+    // The quiet zone is light (white).
     assert_eq!(&out[..4], &[0xff, 0xff, 0xff, 0x00]);
 
-    let tiny = panicqr_screen {
+    let tiny = Screen {
         width: 20,
         height: 20,
         ..screen
@@ -410,21 +440,21 @@ fn layout_and_paint_through_the_abi() {
 
 #[test]
 fn paint_row_refuses_a_canvas_that_does_not_match() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 320,
         height: 240,
         ..Default::default()
     };
     let (status, code, image) = encode_binary_guarded(b"row", None, V40_SCRATCH, V40_IMAGE);
     assert_eq!(status, PANICQR_OK);
-    let mut good = panicqr_geometry::default();
+    let mut good = Geometry::default();
     // SAFETY: all pointers are valid.
     let status =
         unsafe { panicqr_layout_place(&screen, ptr::null(), u32::from(code.width), &mut good) };
     assert_eq!(status, PANICQR_OK);
     let side = (good.width_modules + 2 * good.quiet_zone) * good.scale;
     assert_eq!((good.canvas.width, good.canvas.height), (side, side));
-    let paint = |geometry: &panicqr_geometry| {
+    let paint = |geometry: &Geometry| {
         let mut out = vec![0x5au8; 4 * side as usize + 8];
         let mut pixels = 0xeeusize;
         // SAFETY: all pointers are valid for the lengths passed.
@@ -466,7 +496,7 @@ fn paint_row_refuses_a_canvas_that_does_not_match() {
 
 #[test]
 fn photo_limit_through_the_abi() {
-    let screen = panicqr_screen {
+    let screen = Screen {
         width: 1920,
         height: 1080,
         font_width: 8,
@@ -476,7 +506,7 @@ fn photo_limit_through_the_abi() {
     };
     let plan = |policy: Option<&panicqr_policy>| {
         let mut max_version = 0u8;
-        let mut geometry = panicqr_geometry::default();
+        let mut geometry = Geometry::default();
         let policy = policy.map_or(ptr::null(), |p| p as *const _);
         // SAFETY: all pointers are valid.
         let status =

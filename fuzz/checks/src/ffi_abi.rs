@@ -516,7 +516,7 @@ fn check_kmsg(input: &mut Input<'_>) {
     }
 }
 
-fn read_screen(input: &mut Input<'_>) -> panicqr_screen {
+fn read_screen(input: &mut Input<'_>) -> Screen {
     let big = input.bool();
     let dim = |input: &mut Input<'_>| {
         if big {
@@ -525,7 +525,7 @@ fn read_screen(input: &mut Input<'_>) -> panicqr_screen {
             u32::from(input.u16() % 4000)
         }
     };
-    panicqr_screen {
+    Screen {
         width: dim(input),
         height: dim(input),
         font_width: u32::from(input.u8() % 32),
@@ -558,40 +558,6 @@ fn policy_of(p: Option<panicqr_policy>) -> Option<Policy> {
     })
 }
 
-fn screen_of(s: &panicqr_screen) -> Screen {
-    Screen {
-        width: s.width,
-        height: s.height,
-        font_width: s.font_width,
-        font_height: s.font_height,
-        text_lines: s.text_lines,
-        text_columns: s.text_columns,
-    }
-}
-
-fn rect_tuple(r: &panicqr_rect) -> (u32, u32, u32, u32) {
-    (r.x, r.y, r.width, r.height)
-}
-
-fn geometry_tuple(g: &panicqr_geometry) -> [(u32, u32, u32, u32); 4] {
-    [
-        rect_tuple(&g.canvas),
-        rect_tuple(&g.modules),
-        rect_tuple(&g.text),
-        (g.scale, g.quiet_zone, g.width_modules, 0),
-    ]
-}
-
-fn geometry_of_rust(g: &Geometry) -> [(u32, u32, u32, u32); 4] {
-    let r = |r: &Rect| (r.x, r.y, r.width, r.height);
-    [
-        r(&g.canvas),
-        r(&g.modules),
-        r(&g.text),
-        (g.scale, g.quiet_zone, g.width_modules, 0),
-    ]
-}
-
 fn layout_status(error: layout::LayoutError) -> panicqr_status {
     match error {
         layout::LayoutError::DoesNotFit { .. } => PANICQR_ERR_SCREEN_TOO_SMALL,
@@ -610,7 +576,7 @@ fn check_layout(input: &mut Input<'_>) {
         21 + 4 * u32::from(input.u8() % 40)
     };
     let mut max_version = OutStruct::<u8>::read(input);
-    let mut geometry = OutStruct::<panicqr_geometry>::read(input);
+    let mut geometry = OutStruct::<Geometry>::read(input);
     let screen_ptr = if screen_null {
         ptr::null()
     } else {
@@ -638,16 +604,13 @@ fn check_layout(input: &mut Input<'_>) {
     if !faults(status, null, rust_policy.is_none(), "layout") {
         return;
     }
-    let (policy, screen) = (rust_policy.unwrap_or(Policy::DEFAULT), screen_of(&screen));
+    let policy = rust_policy.unwrap_or(Policy::DEFAULT);
     if place {
         assert!(max_version.untouched());
         match layout::place(&screen, &policy, width_modules) {
             Ok(g) => {
                 assert_eq!(status, PANICQR_OK);
-                assert_eq!(
-                    geometry_tuple(&written_geometry.expect("geometry")),
-                    geometry_of_rust(&g)
-                );
+                assert_eq!(written_geometry.expect("geometry"), g);
             }
             Err(e) => assert_eq!(status, layout_status(e)),
         }
@@ -656,10 +619,7 @@ fn check_layout(input: &mut Input<'_>) {
             Ok(plan) => {
                 assert_eq!(status, PANICQR_OK);
                 assert_eq!(written_version, Some(plan.version.number()));
-                assert_eq!(
-                    geometry_tuple(&written_geometry.expect("geometry")),
-                    geometry_of_rust(&plan.geometry)
-                );
+                assert_eq!(written_geometry.expect("geometry"), plan.geometry);
             }
             Err(e) => assert_eq!(status, layout_status(e)),
         }
@@ -725,25 +685,11 @@ fn check_paint_row(input: &mut Input<'_>) {
         ..Policy::DEFAULT
     };
     let mut geometry = match layout::place(&screen, &policy, u32::from(code_width)) {
-        Ok(g) => panicqr_geometry {
-            canvas: panicqr_rect {
-                x: g.canvas.x,
-                y: g.canvas.y,
-                width: g.canvas.width,
-                height: g.canvas.height,
-            },
-            modules: panicqr_rect {
-                x: g.modules.x,
-                y: g.modules.y,
-                width: g.modules.width,
-                height: g.modules.height,
-            },
-            text: panicqr_rect::default(),
-            scale: g.scale,
-            quiet_zone: g.quiet_zone,
-            width_modules: g.width_modules,
+        Ok(g) => Geometry {
+            text: Rect::default(),
+            ..g
         },
-        Err(_) => panicqr_geometry::default(),
+        Err(_) => Geometry::default(),
     };
     if input.u8().is_multiple_of(8) {
         geometry.scale = input.u32() % 5;
@@ -824,22 +770,13 @@ fn check_paint_row(input: &mut Input<'_>) {
     let (Some(format), Some(version)) = (format, version) else {
         unreachable!("no fault means both are valid");
     };
-    let rust_geometry = Geometry {
-        canvas: rect_of(&geometry.canvas),
-        modules: rect_of(&geometry.modules),
-        text: rect_of(&geometry.text),
-        scale: geometry.scale,
-        quiet_zone: geometry.quiet_zone,
-        width_modules: geometry.width_modules,
-    };
     let ecc = Ecc::from_ordinal(c_code.ecc).unwrap_or(Ecc::Low);
     let mask = Mask::new(c_code.mask).unwrap_or(Mask::new(0).unwrap());
     let result = QrCode::from_image(version, ecc, mask, Polarity::DarkIsSet, image.slice())
         .and_then(|code| {
             let mut rust_out = vec![0u8; out.len()];
             let palette = Palette::new(format, fg, bg);
-            paint::paint_row(&code, &rust_geometry, &palette, y, x, &mut rust_out)
-                .map(|n| (n, rust_out))
+            paint::paint_row(&code, &geometry, &palette, y, x, &mut rust_out).map(|n| (n, rust_out))
         });
     assert_eq!(status, status_of(&result), "paint_row: status");
     if let Ok((n, rust_out)) = result {
@@ -859,15 +796,6 @@ fn check_paint_row(input: &mut Input<'_>) {
 /// An output length for `paint_row`: a few pixels to a few rows of them.
 fn input_len_hint(input: &mut Input<'_>) -> usize {
     usize::from(input.u16() % 4096)
-}
-
-fn rect_of(r: &panicqr_rect) -> Rect {
-    Rect {
-        x: r.x,
-        y: r.y,
-        width: r.width,
-        height: r.height,
-    }
 }
 
 /// The drop-in for Linux's `drm_panic_qr_generate`.
