@@ -84,7 +84,7 @@ struct panicqr_kmsg_request {
   // when it carries more of the log. Leave it zero for the decoder page
   // distributions deploy, which knows no dictionary. A byte rather than
   // a `bool`, so that no value C passes is invalid. What the dictionary
-  // gains is measured in `docs/dictionary.md`.
+  // gains is measured in README.md, "Log carried".
   uint8_t dictionary;
 };
 
@@ -356,7 +356,7 @@ enum panicqr_status panicqr_layout_place(const struct panicqr_screen *screen,
 size_t panicqr_bytes_per_pixel(uint32_t fourcc);
 
 // Paints pixels of one row of the code's canvas into `out`: the quiet zone
-// and light modules in `foreground`, dark modules in `background`, both
+// and light modules in colour `light`, dark modules in colour `dark`, both
 // given as XRGB8888 and converted to `fourcc` as Linux's
 // `drm_draw_color_from_xrgb8888` does.
 //
@@ -381,8 +381,8 @@ enum panicqr_status panicqr_paint_row(const uint8_t *image,
                                       const struct panicqr_code *code,
                                       const struct panicqr_geometry *geometry,
                                       uint32_t fourcc,
-                                      uint32_t foreground,
-                                      uint32_t background,
+                                      uint32_t light,
+                                      uint32_t dark,
                                       uint32_t y,
                                       uint32_t x,
                                       uint8_t *out,
