@@ -67,6 +67,7 @@ impl Source<'_> {
 }
 
 /// Length of the common prefix of `a` and `b`.
+#[inline]
 fn common(a: &[u8], b: &[u8]) -> usize {
     let mut n = 0;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {

@@ -5,9 +5,10 @@
 //! and cuts the bytes into disjoint tables, in this order: hash heads, hash
 //! chains, symbols, path costs, then the Huffman tables. Each is a
 //! [`Table`] of little-endian elements over its own bytes, so its element
-//! type and length are in its type: `ws.head.get(h)` reads the `u16` head
-//! of bucket `h`. An index past a table's end reads as zero and writes
-//! nothing; the compressor never makes one, and no index can panic.
+//! type and its length (in bytes) are in its type: `work.head.get(h)`
+//! reads the `u16` head of bucket `h`. An index past a table's end reads as
+//! zero and writes nothing; the compressor never makes one, and no index
+//! can panic.
 
 use core::marker::PhantomData;
 
