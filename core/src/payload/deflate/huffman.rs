@@ -1,0 +1,473 @@
+//! Huffman codes: symbol counts, length-limited code lengths, canonical
+//! codes, and the run-length coded code lengths of a dynamic block's header
+//! with their own code.
+
+use super::symbols::{
+    dist_code, length_code, CL_ORDER, CL_SYMS, DIST_EXTRA, LENGTH_EXTRA, LL_SYMS,
+};
+use super::workspace::{Alphabets16, Alphabets8, ClCode, Huffman, Sort, Symbols, Table16, Table8};
+
+/// Code lengths tried for each block: the length limit of the
+/// literal/length code and of the distance code, and whether the counts are
+/// first smoothed. Shorter limits and smoothed counts give runs of equal
+/// lengths, which cost less in the header than they add to the data.
+pub(super) const CODE_VARIANTS: [(u32, u32, bool); 6] = [
+    (15, 15, false),
+    (15, 15, true),
+    (10, 8, false),
+    (10, 8, true),
+    (8, 6, false),
+    (8, 6, true),
+];
+
+/// Counts the symbols `syms[from..to]`, and an end of block, into `freq`.
+#[inline]
+pub(super) fn count_symbols(
+    syms: &Symbols<'_>,
+    freq: &mut Alphabets16<'_>,
+    from: usize,
+    to: usize,
+) {
+    freq.ll.fill(0);
+    freq.d.fill(0);
+    for i in from..to {
+        let (a, dist) = syms.get(i);
+        if dist == 0 {
+            let ll = usize::from(a);
+            freq.ll.set(ll, freq.ll.get(ll).saturating_add(1));
+        } else {
+            let ll = 257 + length_code(a);
+            freq.ll.set(ll, freq.ll.get(ll).saturating_add(1));
+            let d = dist_code(dist);
+            freq.d.set(d, freq.d.get(d).saturating_add(1));
+        }
+    }
+    freq.ll.set(256, 1);
+}
+
+/// Computes code lengths, at most `limit`, for the first `n` symbols of
+/// `freq`, into `lens`. At least two symbols get a code, so the code is
+/// always complete.
+pub(super) fn build_lengths<const F: usize, const L: usize>(
+    freq: &Table16<'_, F>,
+    n: usize,
+    lens: &mut Table8<'_, L>,
+    limit: u32,
+    sort: &mut Sort<'_>,
+) {
+    debug_assert!(n <= L);
+    // Collect the used symbols with their frequencies.
+    let weights = &mut sort.weights;
+    let mut used = 0;
+    for s in 0..n {
+        lens.set(s, 0);
+        let f = freq.get(s);
+        if f > 0 {
+            weights.set(used, u32::from(f) << 16 | s as u32);
+            used += 1;
+        }
+    }
+    let mut s = 0;
+    while used < 2 && s < n {
+        if freq.get(s) == 0 {
+            weights.set(used, 1 << 16 | s as u32);
+            used += 1;
+        }
+        s += 1;
+    }
+    let count = length_counts(sort, used, limit);
+    // The most frequent symbols (at the end) get the shortest codes.
+    let mut i = used;
+    for (len, &c) in count.iter().enumerate().skip(1) {
+        for _ in 0..c {
+            if i == 0 {
+                break;
+            }
+            i -= 1;
+            lens.set(usize::from(sort.symbols.get(i)), len as u8);
+        }
+    }
+}
+
+/// Sorts the `used` symbols in `sort.weights` (each `frequency << 16 |
+/// symbol`) into `sort.symbols` by (frequency, symbol), and returns how many
+/// of them get each code length, at most `limit`, the least frequent the
+/// longest.
+///
+/// Out of line, and shared by every alphabet: only the loops over the
+/// alphabet's own tables are in [`build_lengths`].
+#[inline(never)]
+fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
+    let Sort { weights, symbols } = sort;
+    for i in 1..used {
+        let item = weights.get(i);
+        let mut j = i;
+        while j > 0 && weights.get(j - 1) > item {
+            weights.set(j, weights.get(j - 1));
+            j -= 1;
+        }
+        weights.set(j, item);
+    }
+    for i in 0..used {
+        let item = weights.get(i);
+        symbols.set(i, item as u16);
+        weights.set(i, item >> 16);
+    }
+    let mut count = [0u16; 16];
+    if used < 2 {
+        // Fewer than two symbols in the alphabet: only for `n` < 2.
+        count[1] = used as u16;
+        return count;
+    }
+
+    // In-place minimum-redundancy code lengths (Moffat and Katajainen):
+    // first the tree as parent pointers, then depths.
+    let a = weights;
+    let mut leaf = 0;
+    let mut root = 0;
+    for next in 0..used - 1 {
+        for child in 0..2 {
+            let take_root = leaf >= used || (root < next && a.get(root) < a.get(leaf));
+            let w = if take_root {
+                let w = a.get(root);
+                a.set(root, next as u32);
+                root += 1;
+                w
+            } else {
+                let w = a.get(leaf);
+                leaf += 1;
+                w
+            };
+            let sum = if child == 0 { w } else { a.get(next) + w };
+            a.set(next, sum);
+        }
+    }
+    a.set(used - 2, 0);
+    for next in (0..used - 2).rev() {
+        let parent = a.get(next) as usize;
+        a.set(next, a.get(parent) + 1);
+    }
+    let mut avail = 1usize;
+    let mut depth = 0u32;
+    let mut root = used - 1; // one past the next internal node, counting down
+    let mut next = used; // one past the next leaf, counting down
+    while avail > 0 {
+        let mut internal = 0;
+        while root > 0 && a.get(root - 1) == depth {
+            internal += 1;
+            root -= 1;
+        }
+        while avail > internal && next > 0 {
+            a.set(next - 1, depth);
+            next -= 1;
+            avail -= 1;
+        }
+        avail = 2 * internal;
+        depth += 1;
+    }
+
+    // Limit the lengths, keeping the Kraft sum at one: `limit` is raised
+    // to what `used` symbols need, so the code is always complete.
+    let mut limit = limit.clamp(1, 15);
+    while (1usize << limit) < used && limit < 15 {
+        limit += 1;
+    }
+    for i in 0..used {
+        // `max` then `min` rather than `clamp`, which has a panic path the
+        // optimiser does not always remove.
+        let len = a.get(i).max(1).min(limit) as usize;
+        if let Some(c) = count.get_mut(len) {
+            *c += 1;
+        }
+    }
+    let mut kraft: u32 = 0;
+    for (len, &c) in count.iter().enumerate().skip(1).take(limit as usize) {
+        kraft += u32::from(c) << (limit as usize - len);
+    }
+    while kraft > 1 << limit {
+        if let Some(c) = count.get_mut(limit as usize) {
+            *c -= 1;
+        }
+        let mut len = limit as usize - 1;
+        while len > 0 && count.get(len).copied().unwrap_or(0) == 0 {
+            len -= 1;
+        }
+        if len == 0 {
+            break;
+        }
+        if let Some(c) = count.get_mut(len) {
+            *c -= 1;
+        }
+        if let Some(c) = count.get_mut(len + 1) {
+            *c += 2;
+        }
+        kraft -= 1;
+    }
+    count
+}
+
+/// Assigns canonical, bit-reversed codes to the code lengths `lens`, into
+/// `codes`.
+pub(super) fn assign_codes<const L: usize, const C: usize>(
+    lens: &Table8<'_, L>,
+    codes: &mut Table16<'_, C>,
+) {
+    let mut count = [0u16; 16];
+    for s in 0..L {
+        if let Some(c) = count.get_mut(usize::from(lens.get(s))) {
+            *c += 1;
+        }
+    }
+    count[0] = 0;
+    let mut next = [0u16; 16];
+    let mut code = 0u16;
+    for len in 1..16 {
+        code = (code + count[len - 1]) << 1;
+        next[len] = code;
+    }
+    for s in 0..L {
+        let len = usize::from(lens.get(s));
+        if len > 0 && len < 16 {
+            let c = next[len];
+            next[len] = c.wrapping_add(1);
+            codes.set(s, c.reverse_bits() >> (16 - len));
+        } else {
+            codes.set(s, 0);
+        }
+    }
+}
+
+/// Bits of the block's symbols with these code lengths, extra bits included.
+///
+/// Out of line: inlined, its loads are hoisted out of
+/// [`code_block`](super::block)'s loop and spilled, hundreds of bytes of
+/// frame above the code length builders.
+#[inline(never)]
+pub(super) fn data_bits(freq: &Alphabets16<'_>, lens: &Alphabets8<'_>) -> usize {
+    let mut bits = 0;
+    for s in 0..286 {
+        let f = usize::from(freq.ll.get(s));
+        let extra = if s >= 257 {
+            usize::from(LENGTH_EXTRA.get(s - 257).copied().unwrap_or(0))
+        } else {
+            0
+        };
+        bits += f * (usize::from(lens.ll.get(s)) + extra);
+    }
+    for (s, &extra) in DIST_EXTRA.iter().enumerate() {
+        let f = usize::from(freq.d.get(s));
+        bits += f * (usize::from(lens.d.get(s)) + usize::from(extra));
+    }
+    bits
+}
+
+/// The code lengths of the fixed codes.
+pub(super) fn fixed_lens(lens: &mut Alphabets8<'_>) {
+    for s in 0..LL_SYMS {
+        let len = match s {
+            0..=143 => 8,
+            144..=255 => 9,
+            256..=279 => 7,
+            _ => 8,
+        };
+        lens.ll.set(s, len);
+    }
+    lens.d.fill(5);
+}
+
+/// Run-length codes the literal/length and distance code lengths into
+/// `cl_seq` and returns (entries, HLIT, HDIST). Bits 0, 1 and 2 of `rle`
+/// allow the repeat codes 16, 17 and 18.
+pub(super) fn rle_lengths(h: &mut Huffman<'_>, rle: u8) -> (usize, usize, usize) {
+    let lens = &h.lens;
+    let mut hlit = 286;
+    while hlit > 257 && lens.ll.get(hlit - 1) == 0 {
+        hlit -= 1;
+    }
+    let mut hdist = 30;
+    while hdist > 1 && lens.d.get(hdist - 1) == 0 {
+        hdist -= 1;
+    }
+    let total = hlit + hdist;
+    let len_at = |i: usize| {
+        if i < hlit {
+            lens.ll.get(i)
+        } else {
+            lens.d.get(i - hlit)
+        }
+    };
+    let seq = &mut h.cl_seq;
+    let mut entries = 0;
+    let mut push = |sym: u8, extra: u8| {
+        seq.set(entries, [sym, extra]);
+        entries += 1;
+    };
+    let (use16, use17, use18) = (rle & 1 != 0, rle & 2 != 0, rle & 4 != 0);
+    let mut i = 0;
+    while i < total {
+        let len = len_at(i);
+        let mut run = 1;
+        while i + run < total && len_at(i + run) == len && run < 138 {
+            run += 1;
+        }
+        i += run;
+        if len == 0 {
+            while run >= 3 {
+                if use18 && run >= 11 {
+                    push(18, (run - 11) as u8);
+                    run = 0;
+                } else if use17 {
+                    let k = run.min(10);
+                    push(17, (k - 3) as u8);
+                    run -= k;
+                } else {
+                    break;
+                }
+            }
+        }
+        if run == 0 {
+            continue;
+        }
+        push(len, 0);
+        run -= 1;
+        while use16 && run >= 3 {
+            let k = run.min(6);
+            push(16, (k - 3) as u8);
+            run -= k;
+        }
+        for _ in 0..run {
+            push(len, 0);
+        }
+    }
+    (entries, hlit, hdist)
+}
+
+/// Builds the code length code for `cl_seq` and returns (HCLEN, header bits).
+pub(super) fn code_length_code(h: &mut Huffman<'_>, entries: usize) -> (usize, usize) {
+    let ClCode { freq, lens, codes } = &mut h.cl;
+    freq.fill(0);
+    for e in 0..entries {
+        let [sym, _] = h.cl_seq.get(e);
+        let sym = usize::from(sym);
+        freq.set(sym, freq.get(sym) + 1);
+    }
+    build_lengths(freq, CL_SYMS, lens, 7, &mut h.sort);
+    assign_codes(lens, codes);
+    let mut hclen = 19;
+    while hclen > 4 && lens.get(usize::from(CL_ORDER[hclen - 1])) == 0 {
+        hclen -= 1;
+    }
+    let mut bits = 5 + 5 + 4 + 3 * hclen;
+    for (sym, extra) in [(16, 2), (17, 3), (18, 7)]
+        .into_iter()
+        .chain((0..16).map(|s| (s, 0)))
+    {
+        bits += usize::from(freq.get(sym)) * (usize::from(lens.get(sym)) + extra);
+    }
+    (hclen, bits)
+}
+
+/// Builds the code lengths of `huff.freq` into `huff.lens`, as `variant`
+/// of [`CODE_VARIANTS`] says; smoothed counts go through `huff.codes`.
+pub(super) fn code_lengths(h: &mut Huffman<'_>, variant: (u32, u32, bool)) {
+    let (ll_limit, d_limit, smooth) = variant;
+    if smooth {
+        smooth_counts(&h.freq.ll, &mut h.codes.ll, 286);
+        smooth_counts(&h.freq.d, &mut h.codes.d, 30);
+    }
+    let counts = if smooth { &h.codes } else { &h.freq };
+    let lens = &mut h.lens;
+    build_lengths(&counts.ll, 286, &mut lens.ll, ll_limit, &mut h.sort);
+    lens.ll.set(286, 0);
+    lens.ll.set(287, 0);
+    build_lengths(&counts.d, 30, &mut lens.d, d_limit, &mut h.sort);
+    lens.d.set(30, 0);
+    lens.d.set(31, 0);
+}
+
+/// Copies the counts `freq[..to]` to `out`, with each stretch of four or
+/// more neighbouring non-zero counts close to their mean replaced by that
+/// mean, so that they get equal code lengths.
+fn smooth_counts<const F: usize>(freq: &Table16<'_, F>, out: &mut Table16<'_, F>, to: usize) {
+    let mut i = 0;
+    while i < to {
+        let first = u32::from(freq.get(i));
+        let mut sum = first;
+        let mut j = i + 1;
+        if first > 0 {
+            while j < to {
+                let f = u32::from(freq.get(j));
+                let mean = sum.checked_div((j - i) as u32).unwrap_or(0);
+                if f == 0 || f.abs_diff(mean) > (mean / 3).max(2) {
+                    break;
+                }
+                sum += f;
+                j += 1;
+            }
+        }
+        let run = (j - i) as u32;
+        for k in i..j {
+            let f = if run >= 4 {
+                (sum + run / 2).checked_div(run).unwrap_or(0).max(1) as u16
+            } else {
+                freq.get(k)
+            };
+            out.set(k, f);
+        }
+        i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::deflate::workspace::Table32;
+    use std::vec;
+
+    #[test]
+    fn huffman_lengths_respect_limit_and_kraft() {
+        let mut weights = vec![0u8; 4 * LL_SYMS];
+        let mut symbols = vec![0u8; 2 * LL_SYMS];
+        let mut sort = Sort {
+            weights: Table32::new(&mut weights),
+            symbols: Table16::new(&mut symbols),
+        };
+        let mut freq = vec![0u8; 2 * LL_SYMS];
+        let mut freq = Table16::<{ 2 * LL_SYMS }>::new(&mut freq);
+        let mut lens = vec![0u8; LL_SYMS];
+        let mut lens = Table8::<LL_SYMS>::new(&mut lens);
+        // Fibonacci frequencies give the deepest trees.
+        let (mut a, mut b) = (1u16, 1u16);
+        for s in 0..24 {
+            freq.set(s, a);
+            let c = a.saturating_add(b);
+            a = b;
+            b = c;
+        }
+        for limit in [7, 9, 15] {
+            build_lengths(&freq, 286, &mut lens, limit, &mut sort);
+            let lens = lens.to_vec();
+            let kraft: f64 = lens
+                .iter()
+                .filter(|&&l| l > 0)
+                .map(|&l| 0.5f64.powi(l.into()))
+                .sum();
+            assert!((kraft - 1.0).abs() < 1e-9, "limit {limit}: kraft {kraft}");
+            assert!(lens.iter().all(|&l| u32::from(l) <= limit));
+            assert_eq!(lens.iter().filter(|&&l| l > 0).count(), 24);
+        }
+        // More symbols than a limit allows: the limit gives way.
+        for s in 0..286 {
+            freq.set(s, 1 + (s % 7) as u16);
+        }
+        build_lengths(&freq, 286, &mut lens, 8, &mut sort);
+        let lens = lens.to_vec();
+        let kraft: f64 = lens
+            .iter()
+            .filter(|&&l| l > 0)
+            .map(|&l| 0.5f64.powi(l.into()))
+            .sum();
+        assert!((kraft - 1.0).abs() < 1e-9, "kraft {kraft}");
+        assert!(lens.iter().take(286).all(|&l| (1..=9).contains(&l)));
+    }
+}

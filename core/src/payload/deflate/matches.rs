@@ -1,0 +1,180 @@
+//! The match finder: the dictionary and the input as one sequence of
+//! positions, and hash chains over it that find earlier strings matching
+//! the one at a position.
+
+use super::symbols::{MIN_MATCH, WINDOW_SIZE};
+use super::workspace::{Table16, HASH_BITS, HEAD_BYTES, PREV_BYTES};
+
+const WINDOW_MASK: usize = WINDOW_SIZE - 1;
+
+/// Candidates the lazy parse tries in a hash chain before giving up.
+const MAX_CHAIN: usize = 1024;
+/// Once a match this long is held, the lazy search tries a quarter of the chain.
+const GOOD_MATCH: usize = 32;
+
+/// The dictionary followed by the input, as one sequence of positions. No
+/// copy: the input slice is the window.
+pub(super) struct Source<'a> {
+    pub(super) dict: &'a [u8],
+    pub(super) input: &'a [u8],
+}
+
+impl Source<'_> {
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.dict.len() + self.input.len()
+    }
+
+    #[inline]
+    pub(super) fn byte(&self, pos: usize) -> u8 {
+        let byte = if pos < self.dict.len() {
+            self.dict.get(pos)
+        } else {
+            self.input.get(pos - self.dict.len())
+        };
+        byte.copied().unwrap_or(0)
+    }
+
+    /// Hash of the three bytes at `pos`; the caller ensures `pos + 3 <= len`.
+    #[inline]
+    fn hash(&self, pos: usize) -> usize {
+        let v = u32::from(self.byte(pos))
+            | u32::from(self.byte(pos + 1)) << 8
+            | u32::from(self.byte(pos + 2)) << 16;
+        (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+    }
+
+    /// Length of the common prefix of the strings at `cand` and `pos`, at
+    /// most `max`; `pos` is in the input and `cand < pos`.
+    #[inline]
+    fn match_len(&self, cand: usize, pos: usize, max: usize) -> usize {
+        let d = self.dict.len();
+        let target = self
+            .input
+            .get(pos - d..)
+            .and_then(|t| t.get(..max))
+            .unwrap_or(&[]);
+        if cand >= d {
+            return common(self.input.get(cand - d..).unwrap_or(&[]), target);
+        }
+        let head = self.dict.get(cand..).unwrap_or(&[]);
+        let n = common(head, target);
+        if n < head.len() || n == target.len() {
+            return n;
+        }
+        n + common(self.input, target.get(n..).unwrap_or(&[]))
+    }
+}
+
+/// Length of the common prefix of `a` and `b`.
+#[inline]
+fn common(a: &[u8], b: &[u8]) -> usize {
+    let mut n = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let x = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
+        let y = u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+        let diff = x ^ y;
+        if diff != 0 {
+            return n + (diff.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    let a = a.get(n..).unwrap_or(&[]);
+    let b = b.get(n..).unwrap_or(&[]);
+    n + a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// The hash chains: the most recent position of each hash, and for each
+/// position the previous one with the same hash.
+pub(super) struct Chains<'s, 'w> {
+    pub(super) src: &'s Source<'s>,
+    pub(super) head: Table16<'w, HEAD_BYTES>,
+    pub(super) prev: Table16<'w, PREV_BYTES>,
+}
+
+impl Chains<'_, '_> {
+    /// Forgets every position and adds the window before `start` again, so
+    /// that a block can be parsed more than once.
+    #[inline]
+    pub(super) fn restart(&mut self, start: usize) {
+        self.head.fill(0);
+        for pos in start.saturating_sub(WINDOW_SIZE)..start {
+            self.insert(pos);
+        }
+    }
+
+    /// Adds the string at `pos` to its hash chain and returns the previous
+    /// head of that chain (0 when the string is too short to hash).
+    #[inline]
+    pub(super) fn insert(&mut self, pos: usize) -> u16 {
+        if pos + MIN_MATCH > self.src.len() {
+            return 0;
+        }
+        let h = self.src.hash(pos);
+        let old = self.head.get(h);
+        self.prev.set(pos & WINDOW_MASK, old);
+        self.head.set(h, pos as u16);
+        old
+    }
+
+    /// Inserts `pos` and calls `found(length, distance)` for each earlier
+    /// string that matches longer than every nearer one and than
+    /// `better_than`, nearest first, with lengths up to `max`. Tries at most
+    /// `chain` candidates.
+    #[inline]
+    pub(super) fn matches(
+        &mut self,
+        pos: usize,
+        better_than: usize,
+        max: usize,
+        chain: usize,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let mut cand16 = self.insert(pos);
+        if pos + MIN_MATCH > self.src.len() || max < MIN_MATCH {
+            return;
+        }
+        let mut best_len = better_than.max(MIN_MATCH - 1);
+        if best_len >= max {
+            return;
+        }
+        // The byte a longer match must have; `pos + max <= len`.
+        let mut next = self.src.byte(pos + best_len);
+        let mut last_dist = 0;
+        for _ in 0..chain {
+            // Positions are stored modulo 2^16; the distance recovers them.
+            let dist = usize::from((pos as u16).wrapping_sub(cand16));
+            if dist <= last_dist || dist > WINDOW_SIZE || dist > pos {
+                break;
+            }
+            last_dist = dist;
+            let cand = pos - dist;
+            if self.src.byte(cand + best_len) == next {
+                let len = self.src.match_len(cand, pos, max);
+                if len > best_len {
+                    found(len, dist);
+                    best_len = len;
+                    if len >= max {
+                        break;
+                    }
+                    next = self.src.byte(pos + best_len);
+                }
+            }
+            cand16 = self.prev.get(cand & WINDOW_MASK);
+        }
+    }
+
+    /// The longest match at `pos` longer than `better_than`, as `(length,
+    /// distance)`, or `(0, 0)`; inserts `pos`.
+    #[inline]
+    pub(super) fn longest(&mut self, pos: usize, better_than: usize, max: usize) -> (usize, usize) {
+        let chain = if better_than >= GOOD_MATCH {
+            MAX_CHAIN / 4
+        } else {
+            MAX_CHAIN
+        };
+        let mut best = (0, 0);
+        self.matches(pos, better_than, max, chain, |len, dist| best = (len, dist));
+        best
+    }
+}

@@ -1,0 +1,279 @@
+//! The LZ77 parse of one piece of input into symbols: lazy, as zlib's
+//! `deflate_slow`, for the first costs, then optimal under the code lengths
+//! of the parse before.
+
+use super::huffman::{build_lengths, count_symbols};
+use super::matches::{Chains, Source};
+use super::symbols::{
+    dist_code, length_code, symbol_len, DIST_EXTRA, D_SYMS, LENGTH_EXTRA, LL_SYMS, MAX_MATCH,
+    MIN_MATCH,
+};
+use super::workspace::{Huffman, Symbols, Workspace, BLOCK_LEN, RING};
+
+/// A match this long ends the lazy search at once.
+const NICE_MATCH: usize = 258;
+/// Candidates the optimal parse tries in a hash chain.
+const OPT_CHAIN: usize = 1024;
+/// The optimal parse takes a match this long without looking inside it.
+const LONG_MATCH: usize = 32;
+/// Optimal parses of the first input, each with the costs of the parse
+/// before.
+const PASSES: usize = 2;
+/// Optimal parses of later input, the first with the costs of the input
+/// before.
+const LATER_PASSES: usize = 1;
+/// Cost units per bit.
+const COST_SCALE: u16 = 16;
+/// The cost, in bits, of a symbol the last parse did not use.
+const UNUSED_COST: u16 = 16;
+
+/// Parses `src[start..end]` with lazy evaluation, as zlib's `deflate_slow`,
+/// into the symbols from `syms[base]` on, and returns how many there are.
+/// Matches stay inside the range.
+fn lazy_parse(
+    src: &Source<'_>,
+    work: &mut Workspace<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+) -> usize {
+    let mut chains = Chains {
+        src,
+        head: work.head.reborrow(),
+        prev: work.prev.reborrow(),
+    };
+    chains.restart(start);
+    let syms = &mut work.syms;
+    let mut nsyms = base;
+    let mut pos = start;
+    // A match found at `pos - 1`, waiting to see whether `pos` does better.
+    let mut prev_len = 0;
+    let mut prev_dist = 0;
+    let mut pending = false;
+    while pos < end {
+        let max = (end - pos).min(MAX_MATCH);
+        let (len, dist) = if prev_len >= NICE_MATCH {
+            chains.insert(pos);
+            (0, 0)
+        } else {
+            chains.longest(pos, prev_len, max)
+        };
+        if pending && prev_len >= MIN_MATCH && len <= prev_len {
+            // The match at `pos - 1` wins: emit it and skip over it.
+            syms.set(nsyms, ((prev_len - MIN_MATCH) as u8, prev_dist as u16));
+            nsyms += 1;
+            let match_end = pos - 1 + prev_len;
+            for q in pos + 1..match_end {
+                chains.insert(q);
+            }
+            pos = match_end;
+            pending = false;
+            prev_len = 0;
+            continue;
+        }
+        if pending {
+            syms.set(nsyms, (src.byte(pos - 1), 0));
+            nsyms += 1;
+        }
+        pending = true;
+        prev_len = len;
+        prev_dist = dist;
+        pos += 1;
+    }
+    if pending {
+        if prev_len >= MIN_MATCH {
+            syms.set(nsyms, ((prev_len - MIN_MATCH) as u8, prev_dist as u16));
+        } else {
+            syms.set(nsyms, (src.byte(end - 1), 0));
+        }
+        nsyms += 1;
+    }
+    nsyms - base
+}
+
+/// Sets the symbol costs (in 1/16 bits, in `huff.codes`) from the code
+/// lengths the block's symbols `syms[..nsyms]` would get.
+fn set_costs(work: &mut Workspace<'_>, nsyms: usize) {
+    let h = &mut work.huff;
+    count_symbols(&work.syms, &mut h.freq, 0, nsyms);
+    build_lengths(&h.freq.ll, 286, &mut h.lens.ll, 15, &mut h.sort);
+    build_lengths(&h.freq.d, 30, &mut h.lens.d, 15, &mut h.sort);
+    lens_to_costs(h);
+}
+
+/// Sets the symbol costs (in 1/16 bits, in `huff.codes`) from the code
+/// lengths in `huff.lens`.
+fn lens_to_costs(h: &mut Huffman<'_>) {
+    let cost = |len: u8| {
+        let len = u16::from(len);
+        let cost = if len == 0 { UNUSED_COST } else { len };
+        cost * COST_SCALE
+    };
+    for s in 0..LL_SYMS {
+        h.codes.ll.set(s, cost(h.lens.ll.get(s)));
+    }
+    for s in 0..D_SYMS {
+        h.codes.d.set(s, cost(h.lens.d.get(s)));
+    }
+}
+
+/// Parses `src[start..end]` by the cheapest path under the costs in
+/// `huff.codes` (literals, and every match length at the nearest distance
+/// that reaches it) into the symbols from `syms[base]` on, and returns how
+/// many there are. `base + end - start` must be at most [`BLOCK_LEN`].
+fn optimal_parse(
+    src: &Source<'_>,
+    work: &mut Workspace<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+) -> usize {
+    let mut chains = Chains {
+        src,
+        head: work.head.reborrow(),
+        prev: work.prev.reborrow(),
+    };
+    chains.restart(start);
+    let Huffman { codes, sort, .. } = &mut work.huff;
+    let costs = &*codes;
+    // The cost of each match length, by `length - 3`.
+    let len_costs = &mut sort.symbols;
+    for l in 0..=MAX_MATCH - MIN_MATCH {
+        let lc = length_code(l as u8);
+        let cost = costs.ll.get(257 + lc)
+            + u16::from(LENGTH_EXTRA.get(lc).copied().unwrap_or(0)) * COST_SCALE;
+        len_costs.set(l, cost);
+    }
+    let len_costs = &*len_costs;
+    let ring = &mut work.ring;
+    let syms = &mut work.syms;
+    let n = end - start;
+    debug_assert!(base + n <= BLOCK_LEN);
+    // `ring[k % RING]` is the cheapest known cost of coding the first `k`
+    // bytes, for `k` from the current position to one step ahead; the
+    // symbol that reaches `k` that way is `syms[base + k - 1]`.
+    ring.fill(u32::MAX);
+    ring.set(0, 0);
+    let mut j = 0;
+    while j < n {
+        let pos = start + j;
+        let here = ring.get(j % RING);
+        ring.set(j % RING, u32::MAX);
+        let mut relax = |k: usize, cost: u32, a: u8, dist: u16| {
+            if cost < ring.get(k % RING) {
+                ring.set(k % RING, cost);
+                syms.set(base + k - 1, (a, dist));
+            }
+        };
+        let byte = src.byte(pos);
+        relax(
+            j + 1,
+            here + u32::from(costs.ll.get(usize::from(byte))),
+            byte,
+            0,
+        );
+        let max = (n - j).min(MAX_MATCH);
+        let mut longest = MIN_MATCH - 1;
+        chains.matches(pos, 0, max, OPT_CHAIN, |len, dist| {
+            let dc = dist_code(dist as u16);
+            let dist_cost = u32::from(costs.d.get(dc))
+                + u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0)) * u32::from(COST_SCALE);
+            for l in longest + 1..=len {
+                let len_cost = u32::from(len_costs.get(l - MIN_MATCH));
+                relax(
+                    j + l,
+                    here + len_cost + dist_cost,
+                    (l - MIN_MATCH) as u8,
+                    dist as u16,
+                );
+            }
+            longest = len;
+        });
+        if longest >= LONG_MATCH {
+            // Take a long match as it is: the positions inside it are only
+            // added to the chains.
+            for k in j + 1..j + longest {
+                chains.insert(start + k);
+                ring.set(k % RING, u32::MAX);
+            }
+            j += longest;
+        } else {
+            j += 1;
+        }
+    }
+    follow_path(syms, base, n)
+}
+
+/// Turns the back pointers of [`optimal_parse`] (`syms[base + k - 1]`
+/// reaches `k`) into the path's symbols in order, from `syms[base]`, and
+/// returns how many there are.
+fn follow_path(syms: &mut Symbols<'_>, base: usize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    // First move each symbol of the path to the slot of its start: the
+    // slots read later are all before the slot written.
+    let mut k = n;
+    let (mut a, mut dist) = syms.get(base + k - 1);
+    loop {
+        let from = k.saturating_sub(symbol_len(a, dist));
+        let next = if from > 0 {
+            syms.get(base + from - 1)
+        } else {
+            (0, 0)
+        };
+        syms.set(base + from, (a, dist));
+        if from == 0 {
+            break;
+        }
+        k = from;
+        (a, dist) = next;
+    }
+    // Then pack them: symbol `i` starts at or after byte `i`.
+    let mut count = 0;
+    let mut k = 0;
+    while k < n {
+        let (a, dist) = syms.get(base + k);
+        syms.set(base + count, (a, dist));
+        count += 1;
+        k += symbol_len(a, dist);
+    }
+    count
+}
+
+/// Parses `src[start..end]` into the symbols from `syms[base]` on and
+/// returns how many there are: a lazy parse gives the first costs, then
+/// each optimal parse the costs of the next, counting the block's earlier
+/// symbols too.
+///
+/// Out of line: inlined into the block loop of
+/// [`deflate`](super::deflate), the lazy parse's state would sit in the
+/// frame under which every block is coded, the deepest path of compression.
+#[inline(never)]
+pub(super) fn parse(
+    src: &Source<'_>,
+    work: &mut Workspace<'_>,
+    base: usize,
+    start: usize,
+    end: usize,
+    first: bool,
+) -> usize {
+    let mut passes = PASSES;
+    if first {
+        let n = lazy_parse(src, work, base, start, end);
+        set_costs(work, base + n);
+    } else if base > 0 {
+        set_costs(work, base);
+        passes = LATER_PASSES;
+    } else {
+        // The code lengths of the block just written.
+        lens_to_costs(&mut work.huff);
+        passes = LATER_PASSES;
+    }
+    let mut n = optimal_parse(src, work, base, start, end);
+    for _ in 1..passes {
+        set_costs(work, base + n);
+        n = optimal_parse(src, work, base, start, end);
+    }
+    n
+}
