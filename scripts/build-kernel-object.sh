@@ -38,10 +38,11 @@
 # objtool in the kernel build instead (kernel-glue/linux/e2e.sh).
 #
 # `--overflow-checks` and `--opt-level LEVEL` build the default object as
-# Linux builds its Rust by default instead: CONFIG_RUST_OVERFLOW_CHECKS=y
-# (`-Coverflow-checks=y`, the default since it exists), `-Copt-level=2`
-# (CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE) or `s` (CONFIG_CC_OPTIMIZE_FOR_SIZE),
-# debug assertions off, and one codegen unit, as the kernel's Makefile asks.
+# Linux 6.12 builds its Rust with its default configuration instead:
+# CONFIG_RUST_OVERFLOW_CHECKS=y, a default, gives `-Coverflow-checks=y`;
+# `-Copt-level=2` (CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE) or `s`
+# (CONFIG_CC_OPTIMIZE_FOR_SIZE); debug assertions off and one codegen unit,
+# as the top-level Makefile's KBUILD_RUSTFLAGS say.
 # Such a build gets its own folder and the same symbol checks, so that no
 # arithmetic the kernel checks can reach a panic either; the stack gate
 # runs on the default build.
