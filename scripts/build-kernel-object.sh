@@ -37,6 +37,16 @@
 # kernel's thunks, which the analysis does not model, so it is checked by
 # objtool in the kernel build instead (kernel-glue/linux/e2e.sh).
 #
+# `--overflow-checks` and `--opt-level LEVEL` build the default object as
+# Linux 6.12 builds its Rust with its default configuration instead:
+# CONFIG_RUST_OVERFLOW_CHECKS=y, a default, gives `-Coverflow-checks=y`;
+# `-Copt-level=2` (CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE) or `s`
+# (CONFIG_CC_OPTIMIZE_FOR_SIZE); debug assertions off and one codegen unit,
+# as the top-level Makefile's KBUILD_RUSTFLAGS say.
+# Such a build gets its own folder and the same symbol checks, so that no
+# arithmetic the kernel checks can reach a panic either; the stack gate
+# runs on the default build.
+#
 # Prints the object's path. `--report` also prints its section sizes and
 # stack table. `--stack-sizes` builds it with the nightly toolchain instead
 # (into kernel-object-nightly), the standard library included, with
@@ -44,7 +54,8 @@
 # against the compiler's own .stack_sizes; without nightly and its rust-src
 # it says so and does nothing.
 #
-# Usage: scripts/build-kernel-object.sh [--report] [--stack-sizes | --kernel-tree DIR]
+# Usage: scripts/build-kernel-object.sh [--report]
+#            [--stack-sizes | --kernel-tree DIR | [--overflow-checks] [--opt-level LEVEL]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -52,14 +63,32 @@ cd "$(dirname "$0")/.."
 report=0
 stack_sizes=0
 tree=
+overflow_checks=0
+opt_level=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--report) report=1; shift ;;
 	--stack-sizes) stack_sizes=1; shift ;;
 	--kernel-tree) tree=$(cd "$2" && pwd); shift 2 ;;
+	--overflow-checks) overflow_checks=1; shift ;;
+	--opt-level)
+		case "${2:-}" in
+		0 | 1 | 2 | 3 | s | z) opt_level=$2; shift 2 ;;
+		*) echo "build-kernel-object.sh: --opt-level takes 0, 1, 2, 3, s or z" >&2; exit 2 ;;
+		esac
+		;;
 	*) echo "build-kernel-object.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
+# The kernel's defaults: a build of its own, checked for symbols only.
+kernel_defaults=0
+if [ "$overflow_checks" = 1 ] || [ -n "$opt_level" ]; then
+	if [ "$stack_sizes" = 1 ] || [ -n "$tree" ]; then
+		echo "build-kernel-object.sh: --overflow-checks and --opt-level go without --stack-sizes and --kernel-tree" >&2
+		exit 2
+	fi
+	kernel_defaults=1
+fi
 
 target_dir=$(mkdir -p "$CARGO_TARGET_DIR" && cd "$CARGO_TARGET_DIR" && pwd)
 if [ -z "$tree" ]; then
@@ -68,6 +97,16 @@ if [ -z "$tree" ]; then
 	cargo=(cargo)
 	build_std=()
 	suffix=
+	profile=()
+	if [ "$kernel_defaults" = 1 ]; then
+		suffix=-o${opt_level:-3}
+		profile=(CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+			CARGO_PROFILE_RELEASE_OPT_LEVEL="${opt_level:-3}")
+		if [ "$overflow_checks" = 1 ]; then
+			suffix=$suffix-overflow-checks
+			profile+=(CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true)
+		fi
+	fi
 	if [ "$stack_sizes" = 1 ]; then
 		if ! rustup component list --toolchain nightly --installed 2>/dev/null |
 			grep -q '^rust-src'; then
@@ -82,7 +121,7 @@ if [ -z "$tree" ]; then
 		rustup target add "$target" >/dev/null 2>&1 || true
 	fi
 	out="$target_dir/kernel-object$suffix"
-	RUSTFLAGS="$flags" "${cargo[@]}" build --quiet --release -p panicqr-ffi --target "$target" \
+	env "${profile[@]}" RUSTFLAGS="$flags" "${cargo[@]}" build --quiet --release -p panicqr-ffi --target "$target" \
 		"${build_std[@]}" --target-dir "$target_dir/kernel-build$suffix"
 	lib="$target_dir/kernel-build$suffix/$target/release/libpanicqr.a"
 else
@@ -152,7 +191,7 @@ if [ "$globals" != "$(cat "$out/exports.txt")" ]; then
 	fail=1
 fi
 # No panic machinery, defined or referenced, and no allocator.
-if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_fmt|rust_begin_unwind|eh_personality|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
+if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_const|panic_fmt|len_mismatch_fail|rust_begin_unwind|eh_personality|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
 	echo "build-kernel-object: the object references panic machinery or an allocator" >&2
 	fail=1
 fi
@@ -172,7 +211,8 @@ if [ -n "$undefined_refs" ]; then
 fi
 [ "$fail" = 0 ] || exit 1
 
-if [ -n "$tree" ]; then
+if [ -n "$tree" ] || [ "$kernel_defaults" = 1 ]; then
+	[ "$report" = 0 ] || size -A "$out/panicqr.o" >&2
 	echo "$out/panicqr.o"
 	exit 0
 fi

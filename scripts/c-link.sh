@@ -19,7 +19,9 @@
 # - plain `cc qrtext.c -L DIR -lpanicqr`, without --gc-sections, links
 #   against either library, and so does the archive beside another
 #   definition of rust_eh_personality (a Rust library with std would bring
-#   one); the shared library loads with dlopen.
+#   one); the shared library loads with dlopen;
+# - what the exports reach of the release archive references no panic
+#   machinery, as scripts/build-kernel-object.sh checks for the kernel.
 #
 # Needs pkg-config, zbarimg and, to build cargo-c once, OpenSSL's headers
 # (scripts/test-all.sh c_link installs them). Usage: scripts/c-link.sh
@@ -62,6 +64,21 @@ echo "soname: $soname"
 cmp include/panicqr.h "$prefix/include/panicqr.h"
 cmp include/panicqr.h "$static_prefix/include/panicqr.h"
 [ ! -e "$static_prefix/lib/libpanicqr.so" ]
+# What the exports reach of the release archive calls no panic: the link
+# keeps the sections they reach, whose symbols must name no panic path.
+exports=$(grep -oE '\b(panicqr_[a-z_]+|drm_panic_qr_[a-z_]+)\(' include/panicqr.h | tr -d '(' | sort -u)
+keep=()
+for symbol in $exports; do
+	keep+=(-u "$symbol")
+done
+ld -r --gc-sections "${keep[@]}" -o "$out/reachable.o" "$static_prefix/lib/libpanicqr.a"
+panics=$(readelf -s --wide "$out/reachable.o" | awk 'NR > 3 {print $8}' |
+	grep -Ei 'panicking|panic_bounds_check|panic_const|panic_fmt|len_mismatch_fail|slice_(start|end)_index_len_fail|slice_index_fail|unwrap_failed|expect_failed' || true)
+if [ -n "$panics" ]; then
+	echo "c-link: the release library reaches panic machinery: $panics" >&2
+	exit 1
+fi
+echo "the release library reaches no panic machinery from its exports"
 # Only the exports, and libc's functions, cross the shared library's edge.
 undefined=$(nm -D --undefined-only "$prefix/lib/libpanicqr.so" | awk '$1 == "U" {print $2}' |
 	grep -v '@GLIBC_' || true)

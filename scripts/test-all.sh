@@ -128,6 +128,9 @@ step_c_link() {
 step_kernel_object() {
 	scripts/tests/stack/run.py
 	scripts/build-kernel-object.sh --report
+	# Linux's defaults: overflow checks on, at -O2 and at -Os.
+	scripts/build-kernel-object.sh --overflow-checks --opt-level 2
+	scripts/build-kernel-object.sh --overflow-checks --opt-level s
 	scripts/stack-painted.sh
 	scripts/build-kernel-object.sh --stack-sizes
 }

@@ -60,10 +60,11 @@ pub unsafe extern "C" fn drm_panic_qr_generate(
     }
     // The URL and the data lengths that can fit a version 40 code bound the
     // URL; a longer one cannot fit, so it is not read further.
+    // 2956 codewords: `max_url + 1` does not wrap.
     let max_url = Version::MAX.data_codewords(Ecc::Low);
     // SAFETY: the caller guarantees `url` NUL-terminated when not NULL; at
     // most `max_url + 1` bytes are read, stopping at the NUL.
-    let url = match unsafe { checked::c_string(url, max_url + 1) } {
+    let url = match unsafe { checked::c_string(url, max_url.wrapping_add(1)) } {
         Ok(url) => url,
         Err(_) => return 0,
     };
@@ -143,11 +144,13 @@ pub extern "C" fn drm_panic_qr_max_data_size(version: u8, url_len: usize) -> usi
         // Byte segment header (4 + 16 bits) and numeric segment header
         // (4 + 12 bits), as Linux counts them: 5 bytes.
         match max_data.checked_sub(url_len.saturating_add(5)) {
-            Some(max) if max > 0 => max * 39 / 40,
+            // At most 2956 codewords: no wrap.
+            Some(max) if max > 0 => max.wrapping_mul(39) / 40,
             _ => 0,
         }
     } else {
         // Header 4 bits, length 16 bits, stop 4 bits.
-        max_data - 3
+        // At least 19 data codewords: no wrap.
+        max_data.wrapping_sub(3)
     }
 }

@@ -40,12 +40,13 @@ pub fn line_count(kmsg: &[u8]) -> usize {
         return 0;
     }
     let end = content_end(kmsg);
-    1 + kmsg
-        .get(..end)
+    // Lines of the log: no wrap.
+    kmsg.get(..end)
         .unwrap_or(&[])
         .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+        .fold(1usize, |lines, &b| {
+            lines.wrapping_add(usize::from(b == b'\n'))
+        })
 }
 
 /// Returns the offset where the last `lines` lines of the log start (0 when
@@ -55,12 +56,14 @@ pub fn last_lines_start(kmsg: &[u8], lines: usize) -> usize {
         return kmsg.len();
     }
     let end = content_end(kmsg);
-    let mut seen = 0;
-    for (i, &b) in kmsg.get(..end).unwrap_or(&[]).iter().enumerate().rev() {
+    let mut seen = 0usize;
+    let text = kmsg.get(..end).unwrap_or(&[]);
+    for (i, &b) in (0..text.len()).zip(text).rev() {
         if b == b'\n' {
-            seen += 1;
+            // Counts and offsets within the log: no wrap.
+            seen = seen.wrapping_add(1);
             if seen == lines {
-                return i + 1;
+                return i.wrapping_add(1);
             }
         }
     }
@@ -85,7 +88,8 @@ impl Trial<'_> {
     /// returns the stream length: the full one when it fits in `out`, else
     /// a length more than `out.len()` (the compressor may stop early).
     fn run(&mut self, start: usize, workspace: &mut [u8], out: &mut [u8]) -> Result<usize, Error> {
-        self.compressions += 1;
+        // One a call, a few dozen in all: no wrap.
+        self.compressions = self.compressions.wrapping_add(1);
         self.last_start = start;
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
         let limit = out.len();
@@ -136,15 +140,18 @@ pub fn fit_compressed(
             if j >= lines {
                 break;
             }
-            j = (2 * j).min(lines);
+            // `j < lines`: no wrap.
+            j = j.wrapping_mul(2).min(lines);
         } else {
             bad = Some(j);
             break;
         }
     }
+    // `good < bad` in the bisections, and the lengths are of the log:
+    // nothing below wraps.
     if let Some(mut bad) = bad {
-        while bad - good > 1 {
-            let mid = good + (bad - good) / 2;
+        while bad.wrapping_sub(good) > 1 {
+            let mid = good.wrapping_add(bad.wrapping_sub(good) / 2);
             let len = trial.run(last_lines_start(kmsg, mid), workspace, out)?;
             if len <= capacity {
                 good = mid;
@@ -174,21 +181,22 @@ pub fn fit_compressed(
     // galloping and bisecting over its length in bytes.
     let line_start = last_lines_start(kmsg, 1);
     let end = kmsg.len();
-    let (mut good, mut bad) = (0, end - line_start);
+    let (mut good, mut bad) = (0, end.wrapping_sub(line_start));
     let mut m = 1;
     while m < bad {
-        let len = trial.run(end - m, workspace, out)?;
+        let len = trial.run(end.wrapping_sub(m), workspace, out)?;
         if len <= capacity {
             good = m;
             good_len = len;
-            m *= 2;
+            // `m < bad`, a length of the log: no wrap.
+            m = m.wrapping_mul(2);
         } else {
             bad = m;
         }
     }
-    while bad - good > 1 {
-        let mid = good + (bad - good) / 2;
-        let len = trial.run(end - mid, workspace, out)?;
+    while bad.wrapping_sub(good) > 1 {
+        let mid = good.wrapping_add(bad.wrapping_sub(good) / 2);
+        let len = trial.run(end.wrapping_sub(mid), workspace, out)?;
         if len <= capacity {
             good = mid;
             good_len = len;
@@ -200,16 +208,16 @@ pub fn fit_compressed(
         let len = trial.run(end, workspace, out)?;
         if len > capacity {
             return Err(Error::DataTooLong {
-                needed_bits: 8 * len,
-                available_bits: 8 * capacity,
+                needed_bits: len.saturating_mul(8),
+                available_bits: capacity.saturating_mul(8),
             });
         }
         good_len = len;
-    } else if trial.last_start != end - good {
-        good_len = trial.run(end - good, workspace, out)?;
+    } else if trial.last_start != end.wrapping_sub(good) {
+        good_len = trial.run(end.wrapping_sub(good), workspace, out)?;
     }
     Ok(Fit {
-        tail_start: end - good,
+        tail_start: end.wrapping_sub(good),
         payload_len: good_len,
         truncated: true,
         compressions: trial.compressions,
@@ -229,7 +237,8 @@ pub fn fit_raw(kmsg: &[u8], capacity: usize) -> Fit {
             .get(min_start..)
             .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
         {
-            Some(i) => min_start + i + 1,
+            // An offset in the log: no wrap.
+            Some(i) => min_start.wrapping_add(i).wrapping_add(1),
             None => kmsg.len(),
         }
     };
@@ -238,7 +247,8 @@ pub fn fit_raw(kmsg: &[u8], capacity: usize) -> Fit {
     let start = if truncated { min_start } else { line };
     Fit {
         tail_start: start,
-        payload_len: kmsg.len() - start,
+        // `start` is at most the log's length.
+        payload_len: kmsg.len().wrapping_sub(start),
         truncated,
         compressions: 0,
     }
@@ -254,8 +264,9 @@ pub fn raw_capacity(version: Version, ecc: Ecc) -> usize {
     if !fits(0) {
         return 0;
     }
-    while high - low > 1 {
-        let mid = low + (high - low) / 2;
+    // `low < high`: no wrap.
+    while high.wrapping_sub(low) > 1 {
+        let mid = low.wrapping_add(high.wrapping_sub(low) / 2);
         if fits(mid) {
             low = mid;
         } else {

@@ -206,7 +206,9 @@ pub fn encode_kmsg<'a>(
     }
     let (fit, url_len) = result;
     let url = image.get(..url_len).unwrap_or(&[]);
-    let data = image.get(url_len..url_len + fit.payload_len).unwrap_or(&[]);
+    let data = image
+        .get(url_len..url_len.saturating_add(fit.payload_len))
+        .unwrap_or(&[]);
     let codewords = encode_codewords(
         &[Segment::Bytes(url), Segment::PanicDigits(data)],
         options,
@@ -232,12 +234,13 @@ fn fit_url(
     let capacity = panic_url_capacity(options.max_version, options.ecc, url_len);
     if capacity == 0 {
         return Err(Error::DataTooLong {
-            needed_bits: 8 * url_len,
+            needed_bits: url_len.saturating_mul(8),
             available_bits: options.max_version.data_bits(options.ecc),
         });
     }
     write_url_prefix(request, image)?;
-    let needed = url_len + capacity;
+    // Saturated, a sum past `usize::MAX` is too small a buffer all the same.
+    let needed = url_len.saturating_add(capacity);
     let out = image
         .get_mut(url_len..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
@@ -252,7 +255,8 @@ fn fit_url(
 fn report(fit: Fit, kmsg_len: usize, url_len: usize) -> KmsgReport {
     KmsgReport {
         tail_start: fit.tail_start,
-        tail_len: kmsg_len - fit.tail_start,
+        // The tail starts within the log.
+        tail_len: kmsg_len.wrapping_sub(fit.tail_start),
         payload_len: fit.payload_len,
         url_len,
         truncated: fit.truncated,

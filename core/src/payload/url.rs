@@ -53,16 +53,20 @@ fn query_separator(base: &[u8]) -> &'static [u8] {
 pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
     match request.base_url {
         None => 0,
-        Some(base) => {
-            base.len()
-                + query_separator(base).len()
-                + b"a=".len()
-                + request.arch.len()
-                + b"&v=".len()
-                + request.release.len()
-                + dictionary_param(request).len()
-                + b"&z=".len()
-        }
+        // Saturated: a length past `usize::MAX` fits no buffer and no
+        // code either, and says so.
+        Some(base) => [
+            base,
+            query_separator(base),
+            b"a=",
+            request.arch,
+            b"&v=",
+            request.release,
+            dictionary_param(request),
+            b"&z=",
+        ]
+        .iter()
+        .fold(0usize, |len, part| len.saturating_add(part.len())),
     }
 }
 
@@ -84,7 +88,7 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
         .ok_or(Error::BufferTooSmall { needed })?;
     let dict = dictionary_param(request);
     // The parts add up to `needed`, so every part has its room.
-    let mut at = 0;
+    let mut at = 0usize;
     for part in [
         base,
         query_separator(base),
@@ -95,7 +99,8 @@ pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usi
         dict,
         b"&z=",
     ] {
-        let end = at + part.len();
+        // Within `needed`: no wrap.
+        let end = at.wrapping_add(part.len());
         if let Some(room) = out.get_mut(at..end) {
             room.copy_from_slice(part);
         }

@@ -30,18 +30,24 @@ impl<'a> BitWriter<'a> {
 
     /// Returns the number of bits written so far.
     pub(crate) fn bit_len(&self) -> usize {
-        self.stored * 8 + self.pending as usize
+        // A buffer holds fewer than `usize::MAX / 8` bytes, and the count
+        // of stores past it grows by one a call: no wrap.
+        self.stored
+            .wrapping_mul(8)
+            .wrapping_add(self.pending as usize)
     }
 
     /// Appends the low `len` bits of `value`, `len` at most 32.
     #[inline]
     pub(crate) fn append(&mut self, value: u32, len: u32) {
         debug_assert!(len <= 32 && (len == 32 || value >> len == 0));
-        self.accumulator = (self.accumulator << len) | u64::from(value);
-        self.pending += len;
+        // `pending` stays below 8 between calls and `len` at most 32, so
+        // the shifts are below 64 and the sum below 40: nothing wraps.
+        self.accumulator = self.accumulator.wrapping_shl(len) | u64::from(value);
+        self.pending = self.pending.wrapping_add(len);
         while self.pending >= 8 {
             self.pending -= 8;
-            let byte = (self.accumulator >> self.pending) as u8;
+            let byte = self.accumulator.wrapping_shr(self.pending) as u8;
             self.store(byte);
         }
     }
@@ -52,7 +58,7 @@ impl<'a> BitWriter<'a> {
             Some(slot) => *slot = byte,
             None => self.overflowed = true,
         }
-        self.stored += 1;
+        self.stored = self.stored.wrapping_add(1);
     }
 
     /// Appends whole bytes.
@@ -65,7 +71,7 @@ impl<'a> BitWriter<'a> {
     /// Pads with zero bits up to the next byte boundary.
     pub(crate) fn pad_to_byte(&mut self) {
         if self.pending > 0 {
-            self.append(0, 8 - self.pending);
+            self.append(0, 8u32.wrapping_sub(self.pending));
         }
     }
 

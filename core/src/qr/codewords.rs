@@ -21,6 +21,6 @@ pub(crate) fn finish_data(writer: &mut BitWriter<'_>, version: Version, ecc: Ecc
     let mut pad = 0;
     while writer.bit_len() < capacity {
         writer.append(u32::from(PAD_BYTES[pad & 1]), 8);
-        pad += 1;
+        pad ^= 1;
     }
 }

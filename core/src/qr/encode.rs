@@ -349,8 +349,9 @@ pub fn panic_url_capacity(version: Version, ecc: Ecc, url_len: usize) -> usize {
     if !fits(low) {
         return 0;
     }
-    while high - low > 1 {
-        let middle = low + (high - low) / 2;
+    // `low < high` throughout: the differences do not wrap.
+    while high.wrapping_sub(low) > 1 {
+        let middle = low.wrapping_add(high.wrapping_sub(low) / 2);
         if fits(middle) {
             low = middle;
         } else {
@@ -394,7 +395,7 @@ pub fn encode_text<'a>(
         return encode_segments(&[], options, scratch, image);
     }
     let mut class_bits = [None; 3];
-    for (class, bits) in class_bits.iter_mut().enumerate() {
+    for (class, bits) in (0..3).zip(&mut class_bits) {
         *bits = segment::text_min_bits(text, class);
     }
     let (version, ecc, _) = choose_version(options, |v| {

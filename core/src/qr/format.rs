@@ -19,7 +19,8 @@ pub(crate) const fn format_bits(ecc: Ecc, mask: u8) -> u32 {
     let mut remainder = data;
     let mut i = 0;
     while i < 10 {
-        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537);
+        // The remainder keeps 10 bits, so the product is 0 or 0x537.
+        remainder = (remainder << 1) ^ (remainder >> 9).wrapping_mul(0x537);
         i += 1;
     }
     (data << 10 | remainder) ^ 0x5412
@@ -49,15 +50,16 @@ pub(crate) fn for_each_format_module(width: usize, bits: u32, mut set: impl FnMu
             set(14 - i, 8);
         }
     }
-    // Second copy, split between the other two finders.
+    // Second copy, split between the other two finders. A code is at least
+    // 21 modules wide: the differences do not wrap.
     for i in 0..8 {
         if on(i) {
-            set(width - 1 - i, 8);
+            set(width.wrapping_sub(1 + i), 8);
         }
     }
     for i in 8..15 {
         if on(i) {
-            set(8, width - 15 + i);
+            set(8, width.wrapping_sub(15).wrapping_add(i));
         }
     }
 }
@@ -66,7 +68,10 @@ pub(crate) fn for_each_format_module(width: usize, bits: u32, mut set: impl FnMu
 /// in the image: sets its dark modules, which must be light before.
 pub(crate) fn place_format(image: &mut [u8], pitch: usize, width: usize, ecc: Ecc, mask: u8) {
     for_each_format_module(width, format_bits(ecc, mask), |x, y| {
-        if let Some(byte) = image.get_mut(y * pitch + x / 8) {
+        let index = y
+            .checked_mul(pitch)
+            .and_then(|start| start.checked_add(x / 8));
+        if let Some(byte) = index.and_then(|index| image.get_mut(index)) {
             *byte |= 0x80 >> (x % 8);
         }
     });
@@ -92,14 +97,17 @@ pub(crate) fn format_line(width: usize, bits: u32, line: usize, along_x: bool) -
         // Row y: the module in column 8.
         (true, 0..=5) => (line, 8),
         (true, 7) => (6, 8),
-        (true, y) if y + 7 >= width => (y + 15 - width, 8),
+        // `y + 7 >= width`, so `y + 15 - width` does not wrap.
+        (true, y) if y.saturating_add(7) >= width => (y.wrapping_add(15).wrapping_sub(width), 8),
         // Column x: the module in row 8.
         (false, 7) => (8, 8),
         (false, x @ 0..=5) => (14 - x, 8),
-        (false, x) if x + 8 >= width => (width - 1 - x, 8),
+        // `x < width` for a line of the code: no wrap.
+        (false, x) if x.saturating_add(8) >= width => (width.wrapping_sub(x).wrapping_sub(1), 8),
         _ => return row,
     };
-    if bits >> bit_index & 1 != 0 {
+    // `bit_index` is below 15.
+    if bits.wrapping_shr(bit_index as u32) & 1 != 0 {
         set_bit(&mut row, along);
     }
     row

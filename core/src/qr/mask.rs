@@ -167,7 +167,8 @@ fn weighted_count(a: &Row, b: &Row) -> u32 {
     }
     #[inline(always)]
     fn bytes(x: u64) -> u64 {
-        let x = x - ((x >> 1) & 0x5555_5555_5555_5555);
+        // Each 2-bit field holds at least its upper bit: no wrap.
+        let x = x.wrapping_sub((x >> 1) & 0x5555_5555_5555_5555);
         let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
         (x + (x >> 4)) & 0x0f0f_0f0f_0f0f_0f0f
     }
@@ -183,13 +184,15 @@ fn dark_at(line: &Row, x: isize) -> bool {
 }
 
 /// Returns whether `len` modules from `start` are all light.
+/// Positions and lengths here are within a few code widths of the line, far
+/// from `isize`'s limits: their sums do not wrap.
 fn all_light(line: &Row, start: isize, len: isize) -> bool {
-    (start..start + len).all(|x| !dark_at(line, x))
+    (start..start.wrapping_add(len)).all(|x| !dark_at(line, x))
 }
 
 /// Returns whether `len` modules from `start` are all dark.
 fn all_dark(line: &Row, start: isize, len: isize) -> bool {
-    (start..start + len).all(|x| dark_at(line, x))
+    (start..start.wrapping_add(len)).all(|x| dark_at(line, x))
 }
 
 /// Counts finder-like patterns of unit `n` ≥ 2 around the dark run of
@@ -199,16 +202,19 @@ fn scaled_finder_patterns(line: &Row, end: isize, n: isize) -> u32 {
     if n <= 4 {
         return scaled_finder_patterns_in_window(line, end, n as u32);
     }
-    let core = all_light(line, end - 4 * n + 1, n)
-        && all_dark(line, end - 5 * n + 1, n)
-        && all_light(line, end + 1, n)
-        && all_dark(line, end + n + 1, n);
+    // `end` and `n` are below the line's length: nothing wraps.
+    let at = |k: isize| end.wrapping_add(k.wrapping_mul(n)).wrapping_add(1);
+    let core = all_light(line, at(-4), n)
+        && all_dark(line, at(-5), n)
+        && all_light(line, at(0), n)
+        && all_dark(line, at(1), n);
     if !core {
         return 0;
     }
-    let before = |len| all_light(line, end - 5 * n - len + 1, len);
-    let after = |len| all_light(line, end + 2 * n + 1, len);
-    u32::from(before(4 * n) && after(n)) + u32::from(before(n) && after(4 * n))
+    let before = |len: isize| all_light(line, at(-5).wrapping_sub(len), len);
+    let after = |len| all_light(line, at(2), len);
+    u32::from(before(n.wrapping_mul(4)) && after(n))
+        + u32::from(before(n) && after(n.wrapping_mul(4)))
 }
 
 /// Returns the `len` (at most 64) modules of a line from `start` on, the
@@ -224,10 +230,12 @@ fn window(line: &Row, start: isize, len: u32) -> u64 {
         } else {
             line.get(at as usize / 64).copied().unwrap_or(0)
         };
-        let bits = (word << at.rem_euclid(64)) & !(u64::MAX >> here);
-        value |= bits >> taken;
-        taken += here;
-        at += here as isize;
+        // `here` is in `1..=64 - at % 64`, and `taken < len <= 64`: the
+        // shifts are below 64 (`len` is at most 60 here) and nothing wraps.
+        let bits = word.wrapping_shl(at.rem_euclid(64) as u32) & !u64::MAX.wrapping_shr(here);
+        value |= bits.wrapping_shr(taken);
+        taken = taken.wrapping_add(here);
+        at = at.wrapping_add(here as isize);
     }
     value
 }
@@ -237,8 +245,16 @@ fn window(line: &Row, start: isize, len: u32) -> u64 {
 fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
     // Modules from `end - 9n + 1`: light 4n, dark n, light n, dark 3n (ending
     // at `end`), light n, dark n, light 4n.
-    let bits = window(line, end - 9 * n as isize + 1, 15 * n);
-    let run = |from: u32, len: u32| (u64::MAX >> from) & !(u64::MAX >> (from + len));
+    // `n` is at most 4, so `15n` is at most 60: no shift reaches 64.
+    let n = n & 7;
+    let bits = window(
+        line,
+        end.wrapping_sub(9 * n as isize).wrapping_add(1),
+        15 * n,
+    );
+    let run = |from: u32, len: u32| {
+        u64::MAX.wrapping_shr(from) & !u64::MAX.wrapping_shr(from.wrapping_add(len))
+    };
     let core_mask = run(4 * n, 7 * n);
     let core = run(4 * n, n) | run(6 * n, 3 * n) | run(10 * n, n);
     if bits & core_mask != core {
@@ -285,13 +301,15 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     for i in 0..3 {
         core[i] = d[i] & !x[i] & d2[i] & d3[i] & d4[i] & !d5[i] & d6[i] & !d7[i] & !dn1[i];
     }
-    let mut n3 = 0;
+    let mut n3 = 0u32;
     if !is_clear(&core) {
         let (b8, b9, b10) = (shr(d, 8), shr(d, 9), shr(d, 10));
         let (a2, a3, a4) = (shl(d, 2), shl(d, 3), shl(d, 4));
+        // Scores count modules of a line of at most 177 (a few points
+        // each): these sums and those below stay far from `u32::MAX`.
         for i in 0..3 {
-            n3 += (core[i] & !(b8[i] | b9[i] | b10[i])).count_ones();
-            n3 += (core[i] & !(a2[i] | a3[i] | a4[i])).count_ones();
+            n3 = n3.wrapping_add((core[i] & !(b8[i] | b9[i] | b10[i])).count_ones());
+            n3 = n3.wrapping_add((core[i] & !(a2[i] | a3[i] | a4[i])).count_ones());
         }
     }
 
@@ -311,9 +329,9 @@ fn line_penalty(d: &Row, after_first: &Row) -> u32 {
     ];
     let ends = and_not(&six, &light_after);
     if !is_clear(&ends) {
-        n3 += scaled_candidates(d, &ends, &d6);
+        n3 = n3.wrapping_add(scaled_candidates(d, &ends, &d6));
     }
-    n1 + 40 * n3
+    n1.wrapping_add(n3.wrapping_mul(40))
 }
 
 /// Narrows the ends of dark runs of 6 or more to those that can be scaled
@@ -349,16 +367,17 @@ fn scaled_candidates(d: &Row, ends: &Row, d6: &Row) -> u32 {
 /// the set bits of `ends`. Rare, so kept out of line.
 #[inline(never)]
 fn scaled_patterns_at(d: &Row, ends: &Row) -> u32 {
-    let mut n3 = 0;
-    for (i, &word) in ends.iter().enumerate() {
+    let mut n3 = 0u32;
+    for (i, &word) in (0..3usize).zip(ends) {
         let mut bits = word;
         while bits != 0 {
             let offset = bits.leading_zeros() as usize;
-            bits &= !(1u64 << (63 - offset));
-            let end = i * 64 + offset;
+            // `bits != 0`, so `offset` is below 64; `i` is below 3.
+            bits &= !1u64.wrapping_shl(63u32.wrapping_sub(offset as u32));
+            let end = i.wrapping_mul(64).wrapping_add(offset);
             let len = dark_run_before(d, end) as isize;
             if len % 3 == 0 {
-                n3 += scaled_finder_patterns(d, end as isize, len / 3);
+                n3 = n3.wrapping_add(scaled_finder_patterns(d, end as isize, len / 3));
             }
         }
     }
@@ -369,14 +388,19 @@ fn scaled_patterns_at(d: &Row, ends: &Row) -> u32 {
 fn dark_run_before(d: &Row, end: usize) -> usize {
     let mut word_index = end / 64;
     // Bits of the word up to `end`, moved to the bottom.
-    let mut word = d.get(word_index).copied().unwrap_or(0) >> (63 - end % 64);
+    let mut word = d
+        .get(word_index)
+        .copied()
+        .unwrap_or(0)
+        .wrapping_shr(63 - (end % 64) as u32);
     let mut len = word.trailing_ones() as usize;
     let mut full = len == end % 64 + 1;
     while full && word_index > 0 {
         word_index -= 1;
         word = d.get(word_index).copied().unwrap_or(0);
         let more = word.trailing_ones() as usize;
-        len += more;
+        // At most 192 modules: no wrap.
+        len = len.wrapping_add(more);
         full = more == 64;
     }
     len
@@ -388,8 +412,8 @@ fn dark_run_before(d: &Row, end: usize) -> usize {
 pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
     let width = map.width();
     let mut format = [0u32; 8];
-    for (mask, bits) in format.iter_mut().enumerate() {
-        *bits = format_bits(ecc, mask as u8);
+    for (mask, bits) in (0..8).zip(&mut format) {
+        *bits = format_bits(ecc, mask);
     }
     // The two passes keep their own frames, so the deepest stack is the
     // larger of the two, not their sum; they add into the same scores.
@@ -403,9 +427,11 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     // in integers. Never zero: the width is at least 21.
     let total = ((width * width) as u32).max(1);
     for (score, &dark) in scores.iter_mut().zip(&dark) {
-        let deviation = (dark * 20).abs_diff(total * 10);
-        let k = deviation.div_ceil(total) - 1;
-        *score += 10 * k;
+        // `dark <= total <= 177²`, so the products fit. `total` is odd, so
+        // `deviation` is not 0 and `k` does not wrap.
+        let deviation = dark.wrapping_mul(20).abs_diff(total.wrapping_mul(10));
+        let k = deviation.div_ceil(total).wrapping_sub(1);
+        *score = score.wrapping_add(k.wrapping_mul(10));
     }
     scores
 }
@@ -424,7 +450,7 @@ fn row_penalties(
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
-    let pairs = span(0, width - 1);
+    let pairs = span(0, width.saturating_sub(1));
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
         let (function, dark_function) = map.row(y);
@@ -441,8 +467,8 @@ fn row_penalties(
             for i in 0..3 {
                 row[i] = (base[i] ^ (pattern[i] & !function[i] & inside[i])) | formats[i];
             }
-            scores[mask] += line_penalty(&row, &after_first);
-            dark[mask] += count(&row);
+            scores[mask] = scores[mask].wrapping_add(line_penalty(&row, &after_first));
+            dark[mask] = dark[mask].wrapping_add(count(&row));
             // N2: 3 points for each 2×2 block of one colour, counted at its
             // bottom-left module: `x` matches `x + 1` in this row and both
             // match the row above. `pairs` leaves out the last column, which
@@ -457,7 +483,7 @@ fn row_penalties(
                     let vertical = !(row[i] ^ up[i]) & !(next[i] ^ up_next[i]);
                     blocks[i] = horizontal & vertical & pairs[i];
                 }
-                scores[mask] += 3 * count(&blocks);
+                scores[mask] = scores[mask].wrapping_add(count(&blocks).wrapping_mul(3));
             }
             above[mask] = row;
         }
@@ -492,7 +518,7 @@ fn column_penalties(
                     | formats[i]
                     | dark_function[i];
             }
-            scores[mask] += line_penalty(&line, &after_first);
+            scores[mask] = scores[mask].wrapping_add(line_penalty(&line, &after_first));
         }
     }
     transpose_in_place(image, pitch, width);
@@ -501,12 +527,14 @@ fn column_penalties(
 /// Returns the mask with the lowest score; ties go to the lowest number.
 pub(crate) fn best(scores: &[u32; 8]) -> Mask {
     let mut best = 0;
-    for (mask, &score) in scores.iter().enumerate() {
-        if score < scores[best] {
+    let mut lowest = scores[0];
+    for (mask, &score) in (0..8).zip(scores) {
+        if score < lowest {
             best = mask;
+            lowest = score;
         }
     }
-    Mask(best as u8)
+    Mask(best)
 }
 
 #[cfg(test)]

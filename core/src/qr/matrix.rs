@@ -11,9 +11,10 @@ use crate::qr::version::Version;
 /// Places `bits` (most significant first, `len` of them) at `x`.
 #[inline]
 fn put_bits(row: &mut Row, x: usize, bits: u64, len: usize) {
+    // `x` is a column of a code and `len` at most 7: nothing wraps.
     for k in 0..len {
-        if bits >> (len - 1 - k) & 1 != 0 {
-            set_bit(row, x + k);
+        if bits.wrapping_shr((len - 1 - k) as u32) & 1 != 0 {
+            set_bit(row, x.wrapping_add(k));
         }
     }
 }
@@ -22,6 +23,10 @@ fn put_bits(row: &mut Row, x: usize, bits: u64, len: usize) {
 ///
 /// The function map is symmetric under transposition, so
 /// [`FunctionMap::row`] also gives column `x` as bits over `y`.
+///
+/// # Invariants
+///
+/// `width` is the width of a version, in `21..=177`.
 pub(crate) struct FunctionMap {
     width: usize,
     /// Alignment centres along one axis.
@@ -41,7 +46,8 @@ impl FunctionMap {
         let (centres, centre_count) = version.alignment_positions();
         let mut alignment = [[0u64; 3]; 4];
         for &cx in centres.iter().take(centre_count) {
-            let x = usize::from(cx) - 2;
+            // Centres are at least 6.
+            let x = usize::from(cx).wrapping_sub(2);
             for (row, bits) in alignment
                 .iter_mut()
                 .zip([0b11111, 0b10101, 0b10001, 0b11111])
@@ -49,6 +55,7 @@ impl FunctionMap {
                 put_bits(row, x, bits, 5);
             }
         }
+        // INVARIANT: the width of a version.
         FunctionMap {
             width: usize::from(version.width()),
             centres,
@@ -61,7 +68,7 @@ impl FunctionMap {
     /// Returns the dark function modules of column `x`, as bits over `y`.
     pub(crate) fn dark_column(&self, x: usize) -> (Row, Row) {
         let (function, mut dark) = self.row(x);
-        let w = self.width;
+        let w = self.width();
         if x == w - 8 {
             if let Some(word) = dark.get_mut(0) {
                 *word &= !(1u64 << (63 - 8));
@@ -75,7 +82,9 @@ impl FunctionMap {
 
     /// Returns the width of the code in modules.
     pub(crate) fn width(&self) -> usize {
-        self.width
+        // By the invariant the clamp changes nothing; it shows the compiler
+        // the bounds, so that `w - 8` and the like need no overflow check.
+        self.width.clamp(21, 177)
     }
 
     /// Returns the function modules of row `y` and, of those, the dark ones
@@ -85,7 +94,7 @@ impl FunctionMap {
     /// dark ones are too but for the module that is always dark, at column 8
     /// of row `width - 8` (see [`FunctionMap::dark_column`]).
     pub(crate) fn row(&self, y: usize) -> (Row, Row) {
-        let w = self.width;
+        let w = self.width();
         let mut function = [0u64; 3];
         let mut dark = [0u64; 3];
         let or = |a: &mut Row, b: Row| {
@@ -98,7 +107,7 @@ impl FunctionMap {
             or(&mut function, span(0, 9));
             or(&mut function, span(w - 8, w));
         }
-        if y + 8 >= w {
+        if y >= w - 8 {
             or(&mut function, span(0, 9));
         }
         let finder_row = |dy: usize| -> u64 {
@@ -113,7 +122,7 @@ impl FunctionMap {
             put_bits(&mut dark, 0, bits, 7);
             put_bits(&mut dark, w - 7, bits, 7);
         }
-        if y + 7 >= w {
+        if y >= w - 7 {
             put_bits(&mut dark, 0, finder_row(y.abs_diff(w - 4)), 7);
         }
         // Timing patterns.
@@ -122,7 +131,7 @@ impl FunctionMap {
             let mut x = 8;
             while x < w - 8 {
                 set_bit(&mut dark, x);
-                x += 2;
+                x = x.wrapping_add(2);
             }
         } else {
             set_bit(&mut function, 6);
@@ -132,7 +141,7 @@ impl FunctionMap {
         }
         // Alignment patterns.
         let centres = self.centres.get(..self.centre_count).unwrap_or(&[]);
-        for (j, &cy) in centres.iter().enumerate() {
+        for (j, &cy) in (0..centres.len()).zip(centres) {
             let dy = y.abs_diff(usize::from(cy));
             if dy > 2 {
                 continue;
@@ -142,11 +151,11 @@ impl FunctionMap {
             let first = span(4, 9);
             let last = if j == 0 {
                 let x = usize::from(centres.last().copied().unwrap_or(0));
-                span(x.saturating_sub(2), x + 3)
+                span(x.saturating_sub(2), x.wrapping_add(3))
             } else {
                 [0; 3]
             };
-            let keep = if j == 0 || j + 1 == centres.len() {
+            let keep = if j == 0 || j == centres.len().wrapping_sub(1) {
                 [
                     !(first[0] | last[0]),
                     !(first[1] | last[1]),
@@ -173,9 +182,15 @@ impl FunctionMap {
                 }
             } else if y >= w - 11 && y < w - 8 {
                 or(&mut function, span(0, 6));
-                let k = y - (w - 11);
-                for x in 0..6 {
-                    if self.version_bits >> (3 * x + k) & 1 != 0 {
+                let k = y.wrapping_sub(w - 11);
+                for x in 0..6usize {
+                    // `k` is below 3, so the shift below 18.
+                    if self
+                        .version_bits
+                        .wrapping_shr((3 * x).wrapping_add(k) as u32)
+                        & 1
+                        != 0
+                    {
                         set_bit(&mut dark, x);
                     }
                 }
@@ -226,10 +241,12 @@ impl<'a> BitStream<'a> {
         let b = &self.blocks;
         loop {
             if self.block == b.count {
+                // Rows, blocks and offsets count codewords of one code,
+                // at most 3706: none of these sums wraps.
                 self.block = 0;
-                self.row += 1;
+                self.row = self.row.wrapping_add(1);
                 self.offset = if self.in_ecc {
-                    b.data_len + self.row
+                    b.data_len.wrapping_add(self.row)
                 } else {
                     self.row
                 };
@@ -243,11 +260,14 @@ impl<'a> BitStream<'a> {
                     continue;
                 }
                 let block = self.block;
-                self.block += 1;
+                self.block = self.block.wrapping_add(1);
                 let here = self.offset;
                 // Long blocks hold one more codeword, so each block after the
                 // short ones starts one further on.
-                self.offset += b.short_data + usize::from(block >= b.short_count);
+                self.offset = self
+                    .offset
+                    .wrapping_add(b.short_data)
+                    .wrapping_add(usize::from(block >= b.short_count));
                 if self.row < b.data_len_of(block) {
                     return self.codewords.get(here).copied().unwrap_or(0);
                 }
@@ -255,9 +275,9 @@ impl<'a> BitStream<'a> {
                 if self.row >= b.ecc_len {
                     return 0;
                 }
-                self.block += 1;
+                self.block = self.block.wrapping_add(1);
                 let here = self.offset;
-                self.offset += b.ecc_len;
+                self.offset = self.offset.wrapping_add(b.ecc_len);
                 return self.codewords.get(here).copied().unwrap_or(0);
             }
         }
@@ -271,13 +291,16 @@ impl<'a> BitStream<'a> {
     #[inline]
     fn take(&mut self, n: u32) -> u64 {
         debug_assert!(n <= 56);
+        // `available < n <= 56` in the loop and at most 63 after it: the
+        // shifts are below 64 and nothing wraps.
         while self.available < n {
-            self.bits |= u64::from(self.next_codeword()) << (56 - self.available);
-            self.available += 8;
+            let shift = 56u32.wrapping_sub(self.available);
+            self.bits |= u64::from(self.next_codeword()).wrapping_shl(shift);
+            self.available = self.available.wrapping_add(8);
         }
-        let out = self.bits & !(u64::MAX >> n);
-        self.bits <<= n;
-        self.available -= n;
+        let out = self.bits & !u64::MAX.wrapping_shr(n);
+        self.bits = self.bits.wrapping_shl(n);
+        self.available = self.available.wrapping_sub(n);
         out
     }
 }
@@ -351,7 +374,7 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
         let run = (word >> (63 - offset)).trailing_ones() as usize;
         if run == offset + 1 && at >= 64 {
             run + row
-                .get(at / 64 - 1)
+                .get((at / 64).wrapping_sub(1))
                 .map_or(0, |w| w.trailing_ones() as usize)
         } else {
             run
@@ -385,7 +408,7 @@ pub(crate) fn place_codewords(
     codewords: &[u8],
     blocks: Blocks,
 ) {
-    let width = map.width;
+    let width = map.width();
     let inside = span(0, width);
     let mut stream = BitStream::new(codewords, blocks);
     let mut right = width - 1;
@@ -406,7 +429,7 @@ pub(crate) fn place_codewords(
         // from one pair to the next: upward where `(right + 1) / 2` is even,
         // as it is at the right edge (`width` is 1 more than a multiple of
         // 4), and still alternating across the skipped column 6.
-        let upward = (right + 1) & 2 == 0;
+        let upward = right.wrapping_add(1) & 2 == 0;
         let mut remaining = width;
         let mut y = if upward { width - 1 } else { 0 };
         while remaining > 0 {
@@ -417,7 +440,8 @@ pub(crate) fn place_codewords(
                 if upward {
                     // Reversed, the first bit is the lowest; shifted, the run
                     // sits at the top of the field, last bit first.
-                    let start = y + 1 - run;
+                    // Going up, the run covers `y` and the rows above it.
+                    let start = y.wrapping_add(1).wrapping_sub(run);
                     let shift = 32 - run as u32;
                     deposit(&mut right_column, start, r.reverse_bits() << shift, run);
                     deposit(&mut left_column, start, l.reverse_bits() << shift, run);
@@ -435,9 +459,14 @@ pub(crate) fn place_codewords(
                 }
                 1
             };
-            remaining -= taken;
+            // Runs stop at the code's edge: `y` stays in the code.
+            remaining = remaining.wrapping_sub(taken);
             if remaining > 0 {
-                y = if upward { y - taken } else { y + taken };
+                y = if upward {
+                    y.wrapping_sub(taken)
+                } else {
+                    y.wrapping_add(taken)
+                };
             }
         }
         store_row(image, pitch, right, &right_column);

@@ -77,11 +77,10 @@ impl Generator {
             high: [[0u64; 4]; 16],
         };
         let coefficients = self.log_coefficients.iter().take(self.degree);
-        for (j, &log) in coefficients.enumerate() {
+        for (j, &log) in (0..self.degree).zip(coefficients) {
             let coefficient = EXP[usize::from(log)];
             let (word, shift) = (j / 8 % 4, 56 - 8 * (j % 8));
-            for (n, (low, high)) in tables.low.iter_mut().zip(&mut tables.high).enumerate() {
-                let n = n as u8;
+            for (n, (low, high)) in (0..16u8).zip(tables.low.iter_mut().zip(&mut tables.high)) {
                 low[word] |= u64::from(multiply(coefficient, n)) << shift;
                 high[word] |= u64::from(multiply(coefficient, n << 4)) << shift;
             }
@@ -119,7 +118,7 @@ impl NibbleTables {
                 state[i] ^= low[i] ^ high[i];
             }
         }
-        for (j, out) in remainder.iter_mut().enumerate() {
+        for (j, out) in (0..remainder.len()).zip(remainder.iter_mut()) {
             let word = state.get(j / 8).copied().unwrap_or(0);
             *out = (word >> (56 - 8 * (j % 8))) as u8;
         }
@@ -157,7 +156,8 @@ impl Blocks {
         let ecc_len = version.ecc_codewords_per_block(ecc);
         let total = version.total_codewords();
         let short_count = count - total % count;
-        let short_data = total / count - ecc_len;
+        // Every block holds more codewords than error correction ones.
+        let short_data = (total / count).wrapping_sub(ecc_len);
         Blocks {
             count,
             short_count,
@@ -168,13 +168,19 @@ impl Blocks {
     }
 
     /// Returns where block `block`'s data starts in the data codewords.
+    ///
+    /// Blocks and their lengths are those of one code, at most 3706
+    /// codewords: these sums do not wrap.
     pub(crate) fn data_start(&self, block: usize) -> usize {
-        block * self.short_data + block.saturating_sub(self.short_count)
+        block
+            .wrapping_mul(self.short_data)
+            .wrapping_add(block.saturating_sub(self.short_count))
     }
 
     /// Returns the data length of block `block`.
     pub(crate) fn data_len_of(&self, block: usize) -> usize {
-        self.short_data + usize::from(block >= self.short_count)
+        self.short_data
+            .wrapping_add(usize::from(block >= self.short_count))
     }
 }
 
@@ -187,7 +193,7 @@ pub(crate) fn add_error_correction(codewords: &mut [u8], blocks: &Blocks) {
     let mut ecc_blocks = ecc.chunks_mut(blocks.ecc_len.max(1));
     for block in 0..blocks.count {
         let start = blocks.data_start(block);
-        let block_data = data.get(start..start + blocks.data_len_of(block));
+        let block_data = data.get(start..start.wrapping_add(blocks.data_len_of(block)));
         if let (Some(block_data), Some(out)) = (block_data, ecc_blocks.next()) {
             tables.remainder(block_data, out);
         }

@@ -7,24 +7,48 @@
 //! loads and stores as big-endian words. Columns are turned into rows, and
 //! back, by transposing the image in place, 32×32 bits at a time.
 
+use core::ops::Range;
+
 /// One row (or, transposed, one column) of up to 192 modules.
 pub(crate) type Row = [u64; 3];
+
+/// The bytes of row `y` of an image with `pitch` bytes a row, or `None` when
+/// they would end past `usize::MAX`, and so past any image.
+#[inline]
+fn row_bytes(pitch: usize, y: usize) -> Option<Range<usize>> {
+    let start = y.checked_mul(pitch)?;
+    Some(start..start.checked_add(pitch)?)
+}
+
+/// The bytes of the 32 bits at column `32 * column_block` of row `y`, cut
+/// at the row's end; `None` as for [`row_bytes`].
+#[inline]
+fn block_bytes(pitch: usize, y: usize, column_block: usize) -> Option<Range<usize>> {
+    let row = row_bytes(pitch, y)?;
+    let start = row.start.checked_add(column_block.checked_mul(4)?)?;
+    Some(start..start.checked_add(4)?.min(row.end))
+}
 
 /// Returns a row with the modules in `start..end` set.
 #[inline]
 pub(crate) fn span(start: usize, end: usize) -> Row {
     let mut row = [0u64; 3];
-    for (i, word) in row.iter_mut().enumerate() {
+    for (i, word) in (0..3usize).zip(&mut row) {
         let lo = (i * 64).max(start);
         let hi = (i * 64 + 64).min(end);
         if lo < hi {
-            let len = hi - lo;
+            // `64 i <= lo < hi <= 64 (i + 1)`: the length is in `1..=64`,
+            // the shifts in `0..64`, and nothing wraps.
+            let len = hi.wrapping_sub(lo);
             let bits = if len == 64 {
                 u64::MAX
             } else {
-                (1u64 << len) - 1
+                1u64.wrapping_shl(len as u32).wrapping_sub(1)
             };
-            *word |= bits << (64 - (lo - i * 64) - len);
+            let shift = 64usize
+                .wrapping_sub(lo.wrapping_sub(i * 64))
+                .wrapping_sub(len);
+            *word |= bits.wrapping_shl(shift as u32);
         }
     }
     row
@@ -47,13 +71,13 @@ pub(crate) fn bit(row: &Row, x: usize) -> bool {
 #[inline]
 pub(crate) fn load_row(image: &[u8], pitch: usize, y: usize) -> Row {
     let mut row = [0u64; 3];
-    if let Some(bytes) = image.get(y * pitch..y * pitch + pitch) {
+    if let Some(bytes) = row_bytes(pitch, y).and_then(|range| image.get(range)) {
         for (word, chunk) in row.iter_mut().zip(bytes.chunks(8)) {
             *word = match <[u8; 8]>::try_from(chunk) {
                 Ok(whole) => u64::from_be_bytes(whole),
                 Err(_) => {
                     let mut value = 0u64;
-                    for (k, &byte) in chunk.iter().enumerate() {
+                    for (k, &byte) in (0..8usize).zip(chunk) {
                         value |= u64::from(byte) << (56 - 8 * (k & 7));
                     }
                     value
@@ -67,7 +91,7 @@ pub(crate) fn load_row(image: &[u8], pitch: usize, y: usize) -> Row {
 /// Stores row `y` of an image with `pitch` bytes a row.
 #[inline]
 pub(crate) fn store_row(image: &mut [u8], pitch: usize, y: usize, row: &Row) {
-    if let Some(bytes) = image.get_mut(y * pitch..y * pitch + pitch) {
+    if let Some(bytes) = row_bytes(pitch, y).and_then(|range| image.get_mut(range)) {
         for (word, chunk) in row.iter().zip(bytes.chunks_mut(8)) {
             for (byte, value) in chunk.iter_mut().zip(word.to_be_bytes()) {
                 *byte = value;
@@ -80,12 +104,10 @@ pub(crate) fn store_row(image: &mut [u8], pitch: usize, y: usize, row: &Row) {
 /// row's bytes are zero.
 #[inline]
 pub(crate) fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize) -> u32 {
-    let start = y * pitch + 4 * column_block;
-    let end = (start + 4).min(y * pitch + pitch);
-    match image.get(start..end) {
+    match block_bytes(pitch, y, column_block).and_then(|range| image.get(range)) {
         Some(bytes) => match <[u8; 4]>::try_from(bytes) {
             Ok(whole) => u32::from_be_bytes(whole),
-            Err(_) => bytes.iter().enumerate().fold(0, |value, (k, &byte)| {
+            Err(_) => (0..4usize).zip(bytes).fold(0, |value, (k, &byte)| {
                 value | u32::from(byte) << (24 - 8 * (k & 3))
             }),
         },
@@ -96,9 +118,8 @@ pub(crate) fn load_u32(image: &[u8], pitch: usize, y: usize, column_block: usize
 /// Stores what [`load_u32`] loads.
 #[inline]
 fn store_u32(image: &mut [u8], pitch: usize, y: usize, column_block: usize, value: u32) {
-    let start = y * pitch + 4 * column_block;
-    let end = (start + 4).min(y * pitch + pitch);
-    if let Some(bytes) = image.get_mut(start..end) {
+    if let Some(bytes) = block_bytes(pitch, y, column_block).and_then(|range| image.get_mut(range))
+    {
         for (byte, part) in bytes.iter_mut().zip(value.to_be_bytes()) {
             *byte = part;
         }
@@ -149,8 +170,9 @@ fn load_block(
     bj: usize,
     block: &mut [u32; 32],
 ) {
-    for (k, slot) in block.iter_mut().enumerate() {
-        let y = 32 * bi + k;
+    for (k, slot) in (0..32usize).zip(block.iter_mut()) {
+        // `bi` counts blocks of a `width` below 256: no wrap.
+        let y = bi.wrapping_mul(32).wrapping_add(k);
         *slot = if y < width {
             load_u32(image, pitch, y, bj)
         } else {
@@ -169,8 +191,9 @@ fn store_block(
     bj: usize,
     block: &[u32; 32],
 ) {
-    for (k, &value) in block.iter().enumerate() {
-        let y = 32 * bi + k;
+    for (k, &value) in (0..32usize).zip(block) {
+        // `bi` counts blocks of a `width` below 256: no wrap.
+        let y = bi.wrapping_mul(32).wrapping_add(k);
         if y < width {
             store_u32(image, pitch, y, bj, value);
         }
@@ -198,10 +221,13 @@ pub(crate) fn transpose32(a: &mut [u32; 32]) {
     while j != 0 {
         let mut k = 0;
         while k < 32 {
-            let t = (a[k] ^ (a[k + j] >> j)) & m;
+            // Bit `j` of `k` is clear, so `k | j` is `k + j`, below 32; the
+            // mask shows the compiler that.
+            let pair = (k | j) & 31;
+            let t = (a[k] ^ (a[pair] >> j)) & m;
             a[k] ^= t;
-            a[k + j] ^= t << j;
-            k = (k + j + 1) & !j;
+            a[pair] ^= t << j;
+            k = (pair + 1) & !j;
         }
         j >>= 1;
         m ^= m << j;

@@ -72,7 +72,10 @@ const TAIL_DIGITS: [usize; 7] = [0, 3, 5, 8, 10, 13, 15];
 /// assert_eq!(panicqr::qr::segment::panic_digit_count(9), 22);
 /// ```
 pub const fn panic_digit_count(len: usize) -> usize {
-    (len / 7) * 17 + TAIL_DIGITS[len % 7]
+    // Saturated, a count too large for any code stays too large.
+    (len / 7)
+        .saturating_mul(17)
+        .saturating_add(TAIL_DIGITS[len % 7])
 }
 
 /// One segment of data, borrowed from the caller.
@@ -153,7 +156,8 @@ impl Segment<'_> {
 /// when the count does not fit the count field of the version class.
 pub(crate) fn bit_len(mode: Mode, chars: usize, class: usize) -> Option<usize> {
     let count_bits = mode.count_bits(class);
-    if chars >= 1 << count_bits {
+    // `chars >= 2^count_bits`; count fields are at most 16 bits wide.
+    if chars.wrapping_shr(count_bits) != 0 {
         return None;
     }
     let data = mode.data_bits(chars)?;
@@ -171,8 +175,9 @@ impl NumericWriter {
     #[inline]
     fn push(&mut self, digit: u32, writer: &mut BitWriter<'_>) {
         debug_assert!(digit < 10);
-        self.value = self.value * 10 + digit;
-        self.digits += 1;
+        // Below 1000 with at most three digits: no wrap.
+        self.value = self.value.wrapping_mul(10).wrapping_add(digit);
+        self.digits = self.digits.wrapping_add(1);
         if self.digits == 3 {
             writer.append(self.value, 10);
             self.value = 0;
@@ -247,7 +252,11 @@ fn write_alphanumeric(text: &[u8], writer: &mut BitWriter<'_>) {
     let mut pairs = text.chunks_exact(2);
     for pair in &mut pairs {
         if let [first, second] = *pair {
-            writer.append(value(first) * 45 + value(second), 11);
+            // Values are below 45, the pair below 2025: no wrap.
+            writer.append(
+                value(first).wrapping_mul(45).wrapping_add(value(second)),
+                11,
+            );
         }
     }
     if let [last] = *pairs.remainder() {
@@ -312,7 +321,8 @@ fn step(costs: &[u32; STATES], c: u8, class: usize) -> ([u32; STATES], usize, u8
         next[state] = keep;
         continued |= 1 << state;
         if STARTS.contains(&state) {
-            let header = 4 + mode.count_bits(class);
+            // Count fields are at most 16 bits: no wrap.
+            let header = mode.count_bits(class).wrapping_add(4);
             let start = costs[best]
                 .saturating_add(header)
                 .saturating_add(CONTINUE_COST[state]);
@@ -341,7 +351,7 @@ pub(crate) fn text_min_bits(text: &[u8], class: usize) -> Option<usize> {
         return Some(0);
     }
     let mut costs = initial_costs();
-    for (index, &c) in text.iter().enumerate() {
+    for (index, &c) in (0..text.len()).zip(text) {
         let (next, _, _) = step(&costs, c, class);
         costs = next;
         if index == 0 {
@@ -363,9 +373,13 @@ fn first_costs(c: u8, class: usize) -> [u32; STATES] {
     let mut costs = [INFINITE; STATES];
     let (next, _, _) = step(&initial_costs(), c, class);
     for &state in &STARTS {
-        let header = 4 + state_mode(state).count_bits(class);
-        if next[state] < INFINITE {
-            costs[state] = header + CONTINUE_COST[state];
+        // At most 4 + 16 + 8 bits: no wrap.
+        let header = state_mode(state).count_bits(class).wrapping_add(4);
+        let reachable = next.get(state).is_some_and(|&cost| cost < INFINITE);
+        if let (true, Some(cost), Some(&more)) =
+            (reachable, costs.get_mut(state), CONTINUE_COST.get(state))
+        {
+            *cost = header.wrapping_add(more);
         }
     }
     costs
@@ -456,7 +470,7 @@ pub(crate) fn segment_text(
     // Forward pass: for each character, the state of least cost before it
     // (3 bits) and which of N1, A1 and B continued (3 bits).
     let mut costs = initial_costs();
-    for (index, &c) in text.iter().enumerate() {
+    for (index, &c) in (0..len).zip(text) {
         let (next, best, continued) = step(&costs, c, class);
         costs = if index == 0 {
             first_costs(c, class)
@@ -469,7 +483,7 @@ pub(crate) fn segment_text(
     }
     // Backward pass: follow the states from the cheapest end, and replace each
     // character's record by its 2-bit mark.
-    let mut state = (0..STATES).min_by_key(|&s| costs[s])?;
+    let mut state = (0..STATES).zip(costs).min_by_key(|&(_, cost)| cost)?.0;
     if costs[state % STATES] >= INFINITE {
         return None;
     }

@@ -40,7 +40,9 @@ impl Version {
 
     /// Returns the width (and height) of the code in modules: `17 + 4 × version`.
     pub const fn width(self) -> u8 {
-        17 + 4 * self.0
+        // From the index, not the number: the compiler then sees that the
+        // sum stays below 256, and the kernel's overflow checks go.
+        21 + 4 * self.index() as u8
     }
 
     /// Returns the row of the version in the tables, `0..40`. The modulo
@@ -66,13 +68,15 @@ impl Version {
     /// included: everything but the function patterns and the format and
     /// version areas.
     pub const fn raw_data_modules(self) -> usize {
-        let v = self.0 as usize;
+        let v = self.index() + 1;
         let mut modules = (16 * v + 128) * v + 64;
+        // The alignment patterns take fewer modules than the code has, for
+        // every version: the subtractions cannot wrap.
         if v >= 2 {
             let alignments = v / 7 + 2;
-            modules -= (25 * alignments - 10) * alignments - 55;
+            modules = modules.wrapping_sub((25 * alignments - 10) * alignments - 55);
             if v >= 7 {
-                modules -= 36;
+                modules = modules.wrapping_sub(36);
             }
         }
         modules
@@ -85,13 +89,16 @@ impl Version {
 
     /// Returns the number of data codewords at this error correction level.
     pub const fn data_codewords(self, ecc: Ecc) -> usize {
+        // The tables give every version and level fewer error correction
+        // codewords than codewords: no wrap.
         self.total_codewords()
-            - self.ecc_codewords_per_block(ecc) * self.error_correction_blocks(ecc)
+            .wrapping_sub(self.ecc_codewords_per_block(ecc) * self.error_correction_blocks(ecc))
     }
 
     /// Returns the number of data bits at this error correction level.
     pub const fn data_bits(self, ecc: Ecc) -> usize {
-        self.data_codewords(ecc) * 8
+        // At most 2956 codewords: no wrap.
+        self.data_codewords(ecc).wrapping_mul(8)
     }
 
     pub(crate) const fn ecc_codewords_per_block(self, ecc: Ecc) -> usize {
@@ -123,7 +130,9 @@ impl Version {
         // `count` is at most 7 for versions up to 40; the second bound only
         // shows the compiler that.
         while i < count && i < positions.len() {
-            positions[i] = (last - (count - 1 - i) * step) as u8;
+            // `i < count`, and the first position is the last minus less
+            // than it: no wrap.
+            positions[i] = last.wrapping_sub((count - 1 - i) * step) as u8;
             i += 1;
         }
         (positions, count)
@@ -141,7 +150,8 @@ impl Version {
         let mut remainder = v;
         let mut i = 0;
         while i < 12 {
-            remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1f25);
+            // The remainder keeps 12 bits, so the product is 0 or 0x1f25.
+            remainder = (remainder << 1) ^ (remainder >> 11).wrapping_mul(0x1f25);
             i += 1;
         }
         v << 12 | remainder

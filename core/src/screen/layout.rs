@@ -385,8 +385,8 @@ impl fmt::Display for LayoutError {
 fn room(screen: &Screen) -> (u32, u32) {
     let (text_width, text_height) = screen.text_size();
     // Both differences are in range: the text size is clipped to the screen.
-    let stacked = screen.width.min(screen.height - text_height);
-    let side_by_side = (screen.width - text_width).min(screen.height);
+    let stacked = screen.width.min(screen.height.wrapping_sub(text_height));
+    let side_by_side = screen.width.wrapping_sub(text_width).min(screen.height);
     (stacked, side_by_side)
 }
 
@@ -430,7 +430,7 @@ pub fn place(
     }
     // The side is at most `stacked` or `side_by_side`, so it fits a `u32`;
     // the other values are parts of it.
-    let side = canvas_modules * scale;
+    let side = canvas_modules.wrapping_mul(scale);
     debug_assert!(side <= u64::from(stacked.max(side_by_side)));
     let side = to_u32(side);
     let scale = to_u32(scale);
@@ -441,42 +441,44 @@ pub fn place(
     let has_text = text_width != 0;
     let (canvas, text) = if is_stacked {
         // In range: `side <= stacked <= height - text_height`.
-        let spare = screen.height - text_height - side;
+        let spare = screen.height.wrapping_sub(text_height).wrapping_sub(side);
         let canvas_y = if has_text { spare / 5 * 2 } else { spare / 2 };
         let canvas = Rect {
-            x: (screen.width - side) / 2,
+            x: screen.width.wrapping_sub(side) / 2,
             y: canvas_y,
             width: side,
             height: side,
         };
         let text = Rect {
-            x: (screen.width - text_width) / 2,
+            x: screen.width.wrapping_sub(text_width) / 2,
             // At most `spare / 5 * 3 + side <= height - text_height`.
-            y: canvas_y + side + spare / 5,
+            y: canvas_y.wrapping_add(side).wrapping_add(spare / 5),
             width: text_width,
             height: text_height,
         };
         (canvas, text)
     } else {
         // In range: `side <= side_by_side <= width - text_width`.
-        let spare = screen.width - text_width - side;
+        let spare = screen.width.wrapping_sub(text_width).wrapping_sub(side);
         let canvas = Rect {
             x: spare / 5 * 2,
-            y: (screen.height - side) / 2,
+            y: screen.height.wrapping_sub(side) / 2,
             width: side,
             height: side,
         };
         let text = Rect {
-            x: spare / 5 * 3 + side,
-            y: (screen.height - text_height) / 2,
+            // At most `width - text_width`, as above.
+            x: (spare / 5 * 3).wrapping_add(side),
+            y: screen.height.wrapping_sub(text_height) / 2,
             width: text_width,
             height: text_height,
         };
         (canvas, text)
     };
+    // The quiet zone is inside the canvas, on the screen: no wrap.
     let modules = Rect {
-        x: canvas.x + margin,
-        y: canvas.y + margin,
+        x: canvas.x.wrapping_add(margin),
+        y: canvas.y.wrapping_add(margin),
         width: code_side,
         height: code_side,
     };
@@ -529,7 +531,7 @@ fn largest_version(screen: &Screen, policy: &Policy) -> Result<Plan, LayoutError
             }
             // `number()` is at least 1, so this does not underflow; below
             // version 1, report why version 1 did not fit.
-            Err(error) => match Version::new(version.number() - 1) {
+            Err(error) => match Version::new(version.number().wrapping_sub(1)) {
                 Some(smaller) => version = smaller,
                 None => return Err(error),
             },

@@ -308,7 +308,8 @@ pub fn paint_row(
     if y >= side || x > side {
         return Err(Error::InvalidArgument);
     }
-    let bytes = palette.format.bytes_per_pixel();
+    // At least 2; the `max` shows the compiler the divisor is not 0.
+    let bytes = palette.format.bytes_per_pixel().max(1);
     // `out.len() / bytes` fits a `u64`; the span is at most that, so it fits
     // a `usize` again.
     let room = (out.len() / bytes) as u64;
@@ -317,10 +318,15 @@ pub fn paint_row(
         return Err(Error::BufferTooSmall { needed: bytes });
     }
     let span = span as usize;
-    let out = out.get_mut(..span * bytes).ok_or(Error::InvalidArgument)?;
+    // At most `out.len()`: no wrap.
+    let out = out
+        .get_mut(..span.wrapping_mul(bytes))
+        .ok_or(Error::InvalidArgument)?;
 
+    // `canvas_side` refused a scale of 0.
     let scale = u64::from(geometry.scale);
-    let row = CanvasRow::new(code, geometry, y / scale);
+    let module_y = y.checked_div(scale).ok_or(Error::InvalidArgument)?;
+    let row = CanvasRow::new(code, geometry, module_y);
     match bytes {
         2 => paint_runs::<2>(out, palette, &row, x, scale),
         3 => paint_runs::<3>(out, palette, &row, x, scale),
@@ -489,18 +495,23 @@ fn paint_runs<const N: usize>(
         return;
     }
     let mut rest = out;
-    let mut column = x / scale;
-    // Pixels left in the current module: at least 1.
-    let mut left_in_module = scale - x % scale;
+    // `paint_row` refused a scale of 0.
+    let (Some(mut column), Some(offset)) = (x.checked_div(scale), x.checked_rem(scale)) else {
+        return;
+    };
+    // Pixels left in the current module: at least 1, as `offset < scale`.
+    let mut left_in_module = scale.wrapping_sub(offset);
     // Bytes after the last whole pixel are left as they are.
     while rest.len() >= N {
         let pixels_left = (rest.len() / N) as u64;
         let dark = row.is_dark(column);
         let mut run = left_in_module;
-        column += 1;
+        // Columns of the canvas and pixels of one row, far below
+        // `u64::MAX`: no wrap.
+        column = column.wrapping_add(1);
         while run < pixels_left && row.is_dark(column) == dark {
-            run += scale;
-            column += 1;
+            run = run.wrapping_add(scale);
+            column = column.wrapping_add(1);
         }
         // `run <= pixels_left`, so `end <= rest.len()`: the loop never
         // leaves here, and the check spares the split its panic.
@@ -517,10 +528,11 @@ fn paint_runs<const N: usize>(
 
 /// Fills `out` with whole copies of `pixel` and returns how many.
 fn fill_pixels<const N: usize>(out: &mut [u8], pixel: [u8; N]) -> usize {
-    let mut count = 0;
+    let mut count = 0usize;
     for chunk in out.chunks_exact_mut(N) {
         chunk.copy_from_slice(&pixel);
-        count += 1;
+        // Pixels of a slice: no wrap.
+        count = count.wrapping_add(1);
     }
     count
 }

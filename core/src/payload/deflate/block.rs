@@ -41,11 +41,13 @@ fn code_block(work: &mut Workspace<'_>, from: usize, to: usize, thorough: bool) 
     // header included.
     let mut best_variant = 0;
     let mut best_bits = usize::MAX;
-    for (i, &variant) in CODE_VARIANTS.iter().enumerate().take(variants) {
+    for (i, &variant) in (0..CODE_VARIANTS.len()).zip(&CODE_VARIANTS).take(variants) {
         code_lengths(h, variant);
         let (entries, _, _) = rle_lengths(h, 7);
         let (_, header_bits) = code_length_code(h, entries);
-        let bits = header_bits + data_bits(&h.freq, &h.lens);
+        // Bit counts of one block, far below `usize::MAX` (see
+        // `fixed_bits`): here and below, sums do not wrap.
+        let bits = header_bits.wrapping_add(data_bits(&h.freq, &h.lens));
         if bits < best_bits {
             best_bits = bits;
             best_variant = i;
@@ -72,7 +74,9 @@ fn code_block(work: &mut Workspace<'_>, from: usize, to: usize, thorough: bool) 
     }
     let (entries, hlit, hdist) = rle_lengths(h, best_rle);
     let (hclen, header_bits) = code_length_code(h, entries);
-    let dynamic = 3 + header_bits + data_bits(&h.freq, &h.lens);
+    let dynamic = header_bits
+        .wrapping_add(3)
+        .wrapping_add(data_bits(&h.freq, &h.lens));
 
     Coded {
         dynamic,
@@ -85,9 +89,13 @@ fn code_block(work: &mut Workspace<'_>, from: usize, to: usize, thorough: bool) 
 }
 
 /// Bits of the block's symbols with the fixed codes, block header included.
+///
+/// A block has at most `BLOCK_LEN` symbols, each counted in a `u16`, of at
+/// most 28 bits with their extra bits: the sums stay far below
+/// `usize::MAX` and do not wrap.
 #[inline(never)]
 fn fixed_bits(freq: &Alphabets16<'_>) -> usize {
-    let mut bits = 3;
+    let mut bits = 3usize;
     for s in 0..286 {
         let f = usize::from(freq.ll.get(s));
         let len = match s {
@@ -101,10 +109,10 @@ fn fixed_bits(freq: &Alphabets16<'_>) -> usize {
         } else {
             0
         };
-        bits += f * (len + extra);
+        bits = bits.wrapping_add(f.wrapping_mul(len + extra));
     }
-    for (s, &extra) in DIST_EXTRA.iter().enumerate() {
-        bits += usize::from(freq.d.get(s)) * (5 + usize::from(extra));
+    for (s, &extra) in (0..).zip(&DIST_EXTRA) {
+        bits = bits.wrapping_add(usize::from(freq.d.get(s)).wrapping_mul(5 + usize::from(extra)));
     }
     bits
 }
@@ -138,8 +146,12 @@ pub(super) fn write_block(
 
     // Stored: header, padding, then LEN and NLEN and the bytes per piece.
     let pieces = raw.len().div_ceil(65_535).max(1);
-    let first_pad = (8 - (out.bit_len() + 3) % 8) % 8;
-    let stored = 3 + first_pad + 32 + 8 * raw.len() + (pieces - 1) * (3 + 5 + 32);
+    // The raw bytes of one block and the bits written so far are far below
+    // `usize::MAX / 8`: nothing wraps.
+    let first_pad = (8 - out.bit_len().wrapping_add(3) % 8) % 8;
+    let stored = (3 + 32 + first_pad)
+        .wrapping_add(raw.len().wrapping_mul(8))
+        .wrapping_add((pieces - 1).wrapping_mul(3 + 5 + 32));
 
     let final_bit = u32::from(last);
     if stored < dynamic && stored < fixed {
@@ -169,9 +181,11 @@ pub(super) fn write_block(
         fixed_lens(&mut h.lens);
     } else {
         out.put(final_bit | 2 << 1, 3);
-        out.put((hlit - 257) as u32, 5);
-        out.put((hdist - 1) as u32, 5);
-        out.put((hclen - 4) as u32, 4);
+        // The counts are at least 257, 1 and 4 (`rle_lengths`,
+        // `code_length_code`): no wrap.
+        out.put(hlit.wrapping_sub(257) as u32, 5);
+        out.put(hdist.wrapping_sub(1) as u32, 5);
+        out.put(hclen.wrapping_sub(4) as u32, 4);
         let ClCode { lens, codes, .. } = &h.cl;
         for &sym in CL_ORDER.iter().take(hclen) {
             out.put(u32::from(lens.get(usize::from(sym))), 3);
@@ -203,14 +217,17 @@ pub(super) fn write_block(
             out.put(u32::from(codes.ll.get(s)), u32::from(lens.ll.get(s)));
             let extra = u32::from(LENGTH_EXTRA[lc]);
             if extra > 0 {
-                let value = u32::from(a) + 3 - u32::from(LENGTH_BASE[lc]);
+                // `a + 3` is a length of code `lc`, at least its base.
+                let value = (u32::from(a) + 3).wrapping_sub(u32::from(LENGTH_BASE[lc]));
                 out.put(value, extra);
             }
             let dc = dist_code(dist);
             out.put(u32::from(codes.d.get(dc)), u32::from(lens.d.get(dc)));
-            let extra = u32::from(DIST_EXTRA[dc]);
+            let extra = u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0));
             if extra > 0 {
-                out.put(u32::from(dist - DIST_BASE[dc]), extra);
+                // A distance is at least the base of its code.
+                let base = DIST_BASE.get(dc).copied().unwrap_or(0);
+                out.put(u32::from(dist.wrapping_sub(base)), extra);
             }
         }
     }

@@ -15,8 +15,9 @@ pub fn adler32(adler: u32, data: &[u8]) -> u32 {
     let mut b = adler >> 16;
     for chunk in data.chunks(5552) {
         for &byte in chunk {
-            a += u32::from(byte);
-            b += a;
+            // Within the 5552 bytes, as above: no wrap.
+            a = a.wrapping_add(u32::from(byte));
+            b = b.wrapping_add(a);
         }
         a %= MOD;
         b %= MOD;

@@ -64,21 +64,22 @@ pub(super) fn build_lengths<const F: usize, const L: usize>(
         let f = freq.get(s);
         if f > 0 {
             weights.set(used, u32::from(f) << 16 | s as u32);
-            used += 1;
+            // At most `n` symbols: no wrap.
+            used = used.wrapping_add(1);
         }
     }
     let mut s = 0;
     while used < 2 && s < n {
         if freq.get(s) == 0 {
             weights.set(used, 1 << 16 | s as u32);
-            used += 1;
+            used = used.wrapping_add(1);
         }
-        s += 1;
+        s = s.wrapping_add(1);
     }
     let count = length_counts(sort, used, limit);
     // The most frequent symbols (at the end) get the shortest codes.
     let mut i = used;
-    for (len, &c) in count.iter().enumerate().skip(1) {
+    for (len, &c) in (0..16).zip(&count).skip(1) {
         for _ in 0..c {
             if i == 0 {
                 break;
@@ -121,7 +122,9 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
     }
 
     // In-place minimum-redundancy code lengths (Moffat and Katajainen):
-    // first the tree as parent pointers, then depths.
+    // first the tree as parent pointers, then depths. Weights sum the
+    // counts of one block, depths and counts stay below the 288 symbols:
+    // the arithmetic here does not wrap.
     let a = weights;
     let mut leaf = 0;
     let mut root = 0;
@@ -131,30 +134,34 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
             let w = if take_root {
                 let w = a.get(root);
                 a.set(root, next as u32);
-                root += 1;
+                root = root.wrapping_add(1);
                 w
             } else {
                 let w = a.get(leaf);
                 leaf += 1;
                 w
             };
-            let sum = if child == 0 { w } else { a.get(next) + w };
+            let sum = if child == 0 {
+                w
+            } else {
+                a.get(next).wrapping_add(w)
+            };
             a.set(next, sum);
         }
     }
     a.set(used - 2, 0);
     for next in (0..used - 2).rev() {
         let parent = a.get(next) as usize;
-        a.set(next, a.get(parent) + 1);
+        a.set(next, a.get(parent).wrapping_add(1));
     }
     let mut avail = 1usize;
     let mut depth = 0u32;
     let mut root = used - 1; // one past the next internal node, counting down
     let mut next = used; // one past the next leaf, counting down
     while avail > 0 {
-        let mut internal = 0;
+        let mut internal = 0usize;
         while root > 0 && a.get(root - 1) == depth {
-            internal += 1;
+            internal = internal.wrapping_add(1);
             root -= 1;
         }
         while avail > internal && next > 0 {
@@ -162,8 +169,8 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
             next -= 1;
             avail -= 1;
         }
-        avail = 2 * internal;
-        depth += 1;
+        avail = internal.wrapping_mul(2);
+        depth = depth.wrapping_add(1);
     }
 
     // Limit the lengths, keeping the Kraft sum at one: `limit` is raised
@@ -177,16 +184,19 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
         // optimiser does not always remove.
         let len = a.get(i).max(1).min(limit) as usize;
         if let Some(c) = count.get_mut(len) {
-            *c += 1;
+            *c = c.wrapping_add(1);
         }
     }
+    // `len <= limit <= 15`: the shifts are below 16 and the sum below
+    // 288 << 15.
     let mut kraft: u32 = 0;
-    for (len, &c) in count.iter().enumerate().skip(1).take(limit as usize) {
-        kraft += u32::from(c) << (limit as usize - len);
+    for (len, &c) in (0..16).zip(&count).skip(1).take(limit as usize) {
+        kraft = kraft.wrapping_add(u32::from(c).wrapping_shl(limit.wrapping_sub(len)));
     }
-    while kraft > 1 << limit {
+    while kraft > 1u32.wrapping_shl(limit) {
+        // The Kraft sum is over one, so the longest length has a code.
         if let Some(c) = count.get_mut(limit as usize) {
-            *c -= 1;
+            *c = c.wrapping_sub(1);
         }
         let mut len = limit as usize - 1;
         while len > 0 && count.get(len).copied().unwrap_or(0) == 0 {
@@ -199,7 +209,7 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
             *c -= 1;
         }
         if let Some(c) = count.get_mut(len + 1) {
-            *c += 2;
+            *c = c.wrapping_add(2);
         }
         kraft -= 1;
     }
@@ -212,17 +222,19 @@ pub(super) fn assign_codes<const L: usize, const C: usize>(
     lens: &Table8<'_, L>,
     codes: &mut Table16<'_, C>,
 ) {
+    // Counts of at most 288 symbols; canonical codes of a complete code
+    // fit their 15 bits: nothing wraps.
     let mut count = [0u16; 16];
     for s in 0..L {
         if let Some(c) = count.get_mut(usize::from(lens.get(s))) {
-            *c += 1;
+            *c = c.wrapping_add(1);
         }
     }
     count[0] = 0;
     let mut next = [0u16; 16];
     let mut code = 0u16;
     for len in 1..16 {
-        code = (code + count[len - 1]) << 1;
+        code = code.wrapping_add(count[len - 1]).wrapping_shl(1);
         next[len] = code;
     }
     for s in 0..L {
@@ -244,7 +256,8 @@ pub(super) fn assign_codes<const L: usize, const C: usize>(
 /// frame above the code length builders.
 #[inline(never)]
 pub(super) fn data_bits(freq: &Alphabets16<'_>, lens: &Alphabets8<'_>) -> usize {
-    let mut bits = 0;
+    // Bit counts of one block, as in `fixed_bits`: no wrap.
+    let mut bits = 0usize;
     for s in 0..286 {
         let f = usize::from(freq.ll.get(s));
         let extra = if s >= 257 {
@@ -252,11 +265,11 @@ pub(super) fn data_bits(freq: &Alphabets16<'_>, lens: &Alphabets8<'_>) -> usize 
         } else {
             0
         };
-        bits += f * (usize::from(lens.ll.get(s)) + extra);
+        bits = bits.wrapping_add(f.wrapping_mul(usize::from(lens.ll.get(s)) + extra));
     }
-    for (s, &extra) in DIST_EXTRA.iter().enumerate() {
+    for (s, &extra) in (0..).zip(&DIST_EXTRA) {
         let f = usize::from(freq.d.get(s));
-        bits += f * (usize::from(lens.d.get(s)) + usize::from(extra));
+        bits = bits.wrapping_add(f.wrapping_mul(usize::from(lens.d.get(s)) + usize::from(extra)));
     }
     bits
 }
@@ -300,17 +313,18 @@ pub(super) fn rle_lengths(h: &mut Huffman<'_>, rle: u8) -> (usize, usize, usize)
     let mut entries = 0;
     let mut push = |sym: u8, extra: u8| {
         seq.set(entries, [sym, extra]);
-        entries += 1;
+        entries = entries.wrapping_add(1);
     };
     let (use16, use17, use18) = (rle & 1 != 0, rle & 2 != 0, rle & 4 != 0);
     let mut i = 0;
     while i < total {
         let len = len_at(i);
         let mut run = 1;
-        while i + run < total && len_at(i + run) == len && run < 138 {
+        // `i < total <= 320` and `run <= 138`: no wrap.
+        while i.wrapping_add(run) < total && len_at(i.wrapping_add(run)) == len && run < 138 {
             run += 1;
         }
-        i += run;
+        i = i.wrapping_add(run);
         if len == 0 {
             while run >= 3 {
                 if use18 && run >= 11 {
@@ -349,7 +363,8 @@ pub(super) fn code_length_code(h: &mut Huffman<'_>, entries: usize) -> (usize, u
     for e in 0..entries {
         let [sym, _] = h.cl_seq.get(e);
         let sym = usize::from(sym);
-        freq.set(sym, freq.get(sym) + 1);
+        // At most 320 entries: no wrap.
+        freq.set(sym, freq.get(sym).wrapping_add(1));
     }
     build_lengths(freq, CL_SYMS, lens, 7, &mut h.sort);
     assign_codes(lens, codes);
@@ -362,7 +377,9 @@ pub(super) fn code_length_code(h: &mut Huffman<'_>, entries: usize) -> (usize, u
         .into_iter()
         .chain((0..16).map(|s| (s, 0)))
     {
-        bits += usize::from(freq.get(sym)) * (usize::from(lens.get(sym)) + extra);
+        bits = bits.wrapping_add(
+            usize::from(freq.get(sym)).wrapping_mul(usize::from(lens.get(sym)).wrapping_add(extra)),
+        );
     }
     (hclen, bits)
 }
@@ -393,22 +410,27 @@ fn smooth_counts<const F: usize>(freq: &Table16<'_, F>, out: &mut Table16<'_, F>
     while i < to {
         let first = u32::from(freq.get(i));
         let mut sum = first;
-        let mut j = i + 1;
+        // `i < j <= to`, at most 286, and `sum` adds `u16` counts of
+        // one block: nothing wraps.
+        let mut j = i.wrapping_add(1);
         if first > 0 {
             while j < to {
                 let f = u32::from(freq.get(j));
-                let mean = sum.checked_div((j - i) as u32).unwrap_or(0);
+                let mean = sum.checked_div(j.wrapping_sub(i) as u32).unwrap_or(0);
                 if f == 0 || f.abs_diff(mean) > (mean / 3).max(2) {
                     break;
                 }
-                sum += f;
-                j += 1;
+                sum = sum.wrapping_add(f);
+                j = j.wrapping_add(1);
             }
         }
-        let run = (j - i) as u32;
+        let run = j.wrapping_sub(i) as u32;
         for k in i..j {
             let f = if run >= 4 {
-                (sum + run / 2).checked_div(run).unwrap_or(0).max(1) as u16
+                sum.wrapping_add(run / 2)
+                    .checked_div(run)
+                    .unwrap_or(0)
+                    .max(1) as u16
             } else {
                 freq.get(k)
             };

@@ -37,8 +37,10 @@ impl<'a> LsbWriter<'a> {
     #[inline]
     pub(super) fn put(&mut self, value: u32, count: u32) {
         debug_assert!(count <= 24 && u64::from(value) >> count == 0);
-        self.acc |= u64::from(value) << self.bits;
-        self.bits += count;
+        // `bits` stays below 8 between calls and `count` at most 24: the
+        // shift is below 8 and the sum below 32, nothing wraps.
+        self.acc |= u64::from(value).wrapping_shl(self.bits);
+        self.bits = self.bits.wrapping_add(count);
         while self.bits >= 8 {
             self.push(self.acc as u8);
             self.acc >>= 8;
@@ -50,14 +52,15 @@ impl<'a> LsbWriter<'a> {
     #[inline]
     pub(super) fn align(&mut self) {
         if self.bits > 0 {
-            self.put(0, 8 - self.bits);
+            self.put(0, 8u32.wrapping_sub(self.bits));
         }
     }
 
     /// Bits written so far.
     #[inline]
     pub(super) fn bit_len(&self) -> usize {
-        self.len * 8 + self.bits as usize
+        // Fewer than `usize::MAX / 8` bytes, one a push: no wrap.
+        self.len.wrapping_mul(8).wrapping_add(self.bits as usize)
     }
 
     #[inline]
@@ -65,6 +68,6 @@ impl<'a> LsbWriter<'a> {
         if let Some(slot) = self.out.get_mut(self.len) {
             *slot = byte;
         }
-        self.len += 1;
+        self.len = self.len.wrapping_add(1);
     }
 }

@@ -22,7 +22,9 @@ pub(super) struct Source<'a> {
 impl Source<'_> {
     #[inline]
     pub(super) fn len(&self) -> usize {
-        self.dict.len() + self.input.len()
+        // Two slices hold at most `isize::MAX` bytes each: the sum fits,
+        // and so do positions below it plus lengths up to it, below.
+        self.dict.len().wrapping_add(self.input.len())
     }
 
     #[inline]
@@ -38,9 +40,10 @@ impl Source<'_> {
     /// Hash of the three bytes at `pos`; the caller ensures `pos + 3 <= len`.
     #[inline]
     fn hash(&self, pos: usize) -> usize {
+        // `pos + 3 <= len`: no wrap.
         let v = u32::from(self.byte(pos))
-            | u32::from(self.byte(pos + 1)) << 8
-            | u32::from(self.byte(pos + 2)) << 16;
+            | u32::from(self.byte(pos.wrapping_add(1))) << 8
+            | u32::from(self.byte(pos.wrapping_add(2))) << 16;
         (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
     }
 
@@ -51,7 +54,7 @@ impl Source<'_> {
         let d = self.dict.len();
         let target = self
             .input
-            .get(pos - d..)
+            .get(pos.wrapping_sub(d)..)
             .and_then(|t| t.get(..max))
             .unwrap_or(&[]);
         if cand >= d {
@@ -62,26 +65,30 @@ impl Source<'_> {
         if n < head.len() || n == target.len() {
             return n;
         }
-        n + common(self.input, target.get(n..).unwrap_or(&[]))
+        n.wrapping_add(common(self.input, target.get(n..).unwrap_or(&[])))
     }
 }
 
 /// Length of the common prefix of `a` and `b`.
 #[inline]
 fn common(a: &[u8], b: &[u8]) -> usize {
-    let mut n = 0;
-    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-        let x = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
-        let y = u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+    // Offsets within the slices: no wrap. (Zipping two `chunks_exact`
+    // would divide by the chunk size where the zip is not inlined.)
+    let mut n = 0usize;
+    let eight = |s: &[u8], n: usize| {
+        let bytes = s.get(n..n.wrapping_add(8))?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    };
+    while let (Some(x), Some(y)) = (eight(a, n), eight(b, n)) {
         let diff = x ^ y;
         if diff != 0 {
-            return n + (diff.trailing_zeros() / 8) as usize;
+            return n.wrapping_add((diff.trailing_zeros() / 8) as usize);
         }
-        n += 8;
+        n = n.wrapping_add(8);
     }
     let a = a.get(n..).unwrap_or(&[]);
     let b = b.get(n..).unwrap_or(&[]);
-    n + a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    n.wrapping_add(a.iter().zip(b).take_while(|(x, y)| x == y).count())
 }
 
 /// The hash chains: the most recent position of each hash, and for each
@@ -107,7 +114,7 @@ impl Chains<'_, '_> {
     /// head of that chain (0 when the string is too short to hash).
     #[inline]
     pub(super) fn insert(&mut self, pos: usize) -> u16 {
-        if pos + MIN_MATCH > self.src.len() {
+        if pos.saturating_add(MIN_MATCH) > self.src.len() {
             return 0;
         }
         let h = self.src.hash(pos);
@@ -131,7 +138,7 @@ impl Chains<'_, '_> {
         mut found: impl FnMut(usize, usize),
     ) {
         let mut cand16 = self.insert(pos);
-        if pos + MIN_MATCH > self.src.len() || max < MIN_MATCH {
+        if pos.saturating_add(MIN_MATCH) > self.src.len() || max < MIN_MATCH {
             return;
         }
         let mut best_len = better_than.max(MIN_MATCH - 1);
@@ -139,7 +146,7 @@ impl Chains<'_, '_> {
             return;
         }
         // The byte a longer match must have; `pos + max <= len`.
-        let mut next = self.src.byte(pos + best_len);
+        let mut next = self.src.byte(pos.wrapping_add(best_len));
         let mut last_dist = 0;
         for _ in 0..chain {
             // Positions are stored modulo 2^16; the distance recovers them.
@@ -149,7 +156,7 @@ impl Chains<'_, '_> {
             }
             last_dist = dist;
             let cand = pos - dist;
-            if self.src.byte(cand + best_len) == next {
+            if self.src.byte(cand.wrapping_add(best_len)) == next {
                 let len = self.src.match_len(cand, pos, max);
                 if len > best_len {
                     found(len, dist);
@@ -157,7 +164,7 @@ impl Chains<'_, '_> {
                     if len >= max {
                         break;
                     }
-                    next = self.src.byte(pos + best_len);
+                    next = self.src.byte(pos.wrapping_add(best_len));
                 }
             }
             cand16 = self.prev.get(cand & WINDOW_MASK);

@@ -191,18 +191,24 @@ fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<
     let mut block_start = d;
     let mut base = 0;
     let mut start = d;
+    // Positions are below `total` (see `Source::len`) and at least `d`;
+    // `base` and `nsyms` count symbols of one block, at most `BLOCK_LEN`.
+    // None of the sums and differences below wraps.
     loop {
-        let end = (start + BLOCK_LEN - base).min(total);
+        let end = start.wrapping_add(BLOCK_LEN.wrapping_sub(base)).min(total);
         let n = parse(src, work, base, start, end, start == d);
-        let mut nsyms = base + n;
+        let mut nsyms = base.wrapping_add(n);
         if base > 0 {
             let one = block_bits(work, 0, nsyms);
-            let two = block_bits(work, 0, base) + block_bits(work, base, nsyms);
+            let two = block_bits(work, 0, base).wrapping_add(block_bits(work, base, nsyms));
             if two < one {
-                let raw = src.input.get(block_start - d..start - d).unwrap_or(&[]);
+                let raw = src
+                    .input
+                    .get(block_start.wrapping_sub(d)..start.wrapping_sub(d))
+                    .unwrap_or(&[]);
                 write_block(work, 0, base, raw, false, out);
                 for i in 0..n {
-                    let symbol = work.syms.get(base + i);
+                    let symbol = work.syms.get(base.wrapping_add(i));
                     work.syms.set(i, symbol);
                 }
                 nsyms = n;
@@ -210,8 +216,11 @@ fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<
             }
         }
         let last = end == total;
-        if last || BLOCK_LEN - nsyms < BLOCK_LEN / 4 {
-            let raw = src.input.get(block_start - d..end - d).unwrap_or(&[]);
+        if last || BLOCK_LEN.wrapping_sub(nsyms) < BLOCK_LEN / 4 {
+            let raw = src
+                .input
+                .get(block_start.wrapping_sub(d)..end.wrapping_sub(d))
+                .unwrap_or(&[]);
             write_block(work, 0, nsyms, raw, last, out);
             if last || out.len() > limit {
                 break;

@@ -44,6 +44,9 @@ fn lazy_parse(
     };
     chains.restart(start);
     let syms = &mut work.syms;
+    // Positions are below `src.len()` and symbol counts at most
+    // `BLOCK_LEN`; a pending match starts at `pos - 1 >= start`. None of
+    // the sums and differences below wraps.
     let mut nsyms = base;
     let mut pos = start;
     // A match found at `pos - 1`, waiting to see whether `pos` does better.
@@ -61,9 +64,9 @@ fn lazy_parse(
         if pending && prev_len >= MIN_MATCH && len <= prev_len {
             // The match at `pos - 1` wins: emit it and skip over it.
             syms.set(nsyms, ((prev_len - MIN_MATCH) as u8, prev_dist as u16));
-            nsyms += 1;
-            let match_end = pos - 1 + prev_len;
-            for q in pos + 1..match_end {
+            nsyms = nsyms.wrapping_add(1);
+            let match_end = pos.wrapping_sub(1).wrapping_add(prev_len);
+            for q in pos.wrapping_add(1)..match_end {
                 chains.insert(q);
             }
             pos = match_end;
@@ -72,23 +75,23 @@ fn lazy_parse(
             continue;
         }
         if pending {
-            syms.set(nsyms, (src.byte(pos - 1), 0));
-            nsyms += 1;
+            syms.set(nsyms, (src.byte(pos.wrapping_sub(1)), 0));
+            nsyms = nsyms.wrapping_add(1);
         }
         pending = true;
         prev_len = len;
         prev_dist = dist;
-        pos += 1;
+        pos = pos.wrapping_add(1);
     }
     if pending {
         if prev_len >= MIN_MATCH {
             syms.set(nsyms, ((prev_len - MIN_MATCH) as u8, prev_dist as u16));
         } else {
-            syms.set(nsyms, (src.byte(end - 1), 0));
+            syms.set(nsyms, (src.byte(end.wrapping_sub(1)), 0));
         }
-        nsyms += 1;
+        nsyms = nsyms.wrapping_add(1);
     }
-    nsyms - base
+    nsyms.wrapping_sub(base)
 }
 
 /// Sets the symbol costs (in 1/16 bits, in `huff.codes`) from the code
@@ -140,14 +143,23 @@ fn optimal_parse(
     let len_costs = &mut sort.symbols;
     for l in 0..=MAX_MATCH - MIN_MATCH {
         let lc = length_code(l as u8);
-        let cost = costs.ll.get(257 + lc)
-            + u16::from(LENGTH_EXTRA.get(lc).copied().unwrap_or(0)) * COST_SCALE;
+        // A code length of at most 15 and 5 extra bits, in 1/16 bits:
+        // no wrap.
+        let extra = u16::from(LENGTH_EXTRA.get(lc).copied().unwrap_or(0));
+        let cost = costs
+            .ll
+            .get(257 + lc)
+            .wrapping_add(extra.wrapping_mul(COST_SCALE));
         len_costs.set(l, cost);
     }
     let len_costs = &*len_costs;
     let ring = &mut work.ring;
     let syms = &mut work.syms;
-    let n = end - start;
+    // `start <= end`; positions and symbol counts as in `lazy_parse`, and
+    // costs in 1/16 bits of at most one block, far below `u32::MAX` (each
+    // position is reached by a literal from the one before, so `here` is
+    // such a cost): none of the sums below wraps.
+    let n = end.wrapping_sub(start);
     debug_assert!(base + n <= BLOCK_LEN);
     // `ring[k % RING]` is the cheapest known cost of coding the first `k`
     // bytes, for `k` from the current position to one step ahead; the
@@ -156,19 +168,19 @@ fn optimal_parse(
     ring.set(0, 0);
     let mut j = 0;
     while j < n {
-        let pos = start + j;
+        let pos = start.wrapping_add(j);
         let here = ring.get(j % RING);
         ring.set(j % RING, u32::MAX);
         let mut relax = |k: usize, cost: u32, a: u8, dist: u16| {
             if cost < ring.get(k % RING) {
                 ring.set(k % RING, cost);
-                syms.set(base + k - 1, (a, dist));
+                syms.set(base.wrapping_add(k).wrapping_sub(1), (a, dist));
             }
         };
         let byte = src.byte(pos);
         relax(
-            j + 1,
-            here + u32::from(costs.ll.get(usize::from(byte))),
+            j.wrapping_add(1),
+            here.wrapping_add(u32::from(costs.ll.get(usize::from(byte)))),
             byte,
             0,
         );
@@ -176,14 +188,16 @@ fn optimal_parse(
         let mut longest = MIN_MATCH - 1;
         chains.matches(pos, 0, max, OPT_CHAIN, |len, dist| {
             let dc = dist_code(dist as u16);
-            let dist_cost = u32::from(costs.d.get(dc))
-                + u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0)) * u32::from(COST_SCALE);
-            for l in longest + 1..=len {
-                let len_cost = u32::from(len_costs.get(l - MIN_MATCH));
+            let extra = u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0));
+            let dist_cost =
+                u32::from(costs.d.get(dc)).wrapping_add(extra.wrapping_mul(u32::from(COST_SCALE)));
+            // `l > longest >= MIN_MATCH - 1`.
+            for l in longest.wrapping_add(1)..=len {
+                let len_cost = u32::from(len_costs.get(l.wrapping_sub(MIN_MATCH)));
                 relax(
-                    j + l,
-                    here + len_cost + dist_cost,
-                    (l - MIN_MATCH) as u8,
+                    j.wrapping_add(l),
+                    here.wrapping_add(len_cost).wrapping_add(dist_cost),
+                    l.wrapping_sub(MIN_MATCH) as u8,
                     dist as u16,
                 );
             }
@@ -192,13 +206,13 @@ fn optimal_parse(
         if longest >= LONG_MATCH {
             // Take a long match as it is: the positions inside it are only
             // added to the chains.
-            for k in j + 1..j + longest {
-                chains.insert(start + k);
+            for k in j.wrapping_add(1)..j.wrapping_add(longest) {
+                chains.insert(start.wrapping_add(k));
                 ring.set(k % RING, u32::MAX);
             }
-            j += longest;
+            j = j.wrapping_add(longest);
         } else {
-            j += 1;
+            j = j.wrapping_add(1);
         }
     }
     follow_path(syms, base, n)
@@ -213,16 +227,18 @@ fn follow_path(syms: &mut Symbols<'_>, base: usize, n: usize) -> usize {
     }
     // First move each symbol of the path to the slot of its start: the
     // slots read later are all before the slot written.
+    // Indices are `base` plus at most `n`, within one block: no wrap.
+    let at = |k: usize| base.wrapping_add(k);
     let mut k = n;
-    let (mut a, mut dist) = syms.get(base + k - 1);
+    let (mut a, mut dist) = syms.get(at(k).wrapping_sub(1));
     loop {
         let from = k.saturating_sub(symbol_len(a, dist));
         let next = if from > 0 {
-            syms.get(base + from - 1)
+            syms.get(at(from).wrapping_sub(1))
         } else {
             (0, 0)
         };
-        syms.set(base + from, (a, dist));
+        syms.set(at(from), (a, dist));
         if from == 0 {
             break;
         }
@@ -233,10 +249,10 @@ fn follow_path(syms: &mut Symbols<'_>, base: usize, n: usize) -> usize {
     let mut count = 0;
     let mut k = 0;
     while k < n {
-        let (a, dist) = syms.get(base + k);
-        syms.set(base + count, (a, dist));
-        count += 1;
-        k += symbol_len(a, dist);
+        let (a, dist) = syms.get(at(k));
+        syms.set(at(count), (a, dist));
+        count = count.wrapping_add(1);
+        k = k.wrapping_add(symbol_len(a, dist));
     }
     count
 }
@@ -261,7 +277,7 @@ pub(super) fn parse(
     let mut passes = PASSES;
     if first {
         let n = lazy_parse(src, work, base, start, end);
-        set_costs(work, base + n);
+        set_costs(work, base.wrapping_add(n));
     } else if base > 0 {
         set_costs(work, base);
         passes = LATER_PASSES;
@@ -272,7 +288,7 @@ pub(super) fn parse(
     }
     let mut n = optimal_parse(src, work, base, start, end);
     for _ in 1..passes {
-        set_costs(work, base + n);
+        set_costs(work, base.wrapping_add(n));
         n = optimal_parse(src, work, base, start, end);
     }
     n

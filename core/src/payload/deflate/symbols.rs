@@ -95,7 +95,8 @@ pub(super) fn symbol_len(a: u8, dist: u16) -> usize {
     if dist == 0 {
         1
     } else {
-        usize::from(a) + MIN_MATCH
+        // At most 255 + 3: no wrap.
+        usize::from(a).wrapping_add(MIN_MATCH)
     }
 }
 

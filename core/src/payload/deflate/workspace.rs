@@ -11,6 +11,7 @@
 //! can panic.
 
 use core::marker::PhantomData;
+use core::ops::Range;
 
 use super::symbols::{CL_SYMS, D_SYMS, LL_SYMS, MAX_MATCH, WINDOW_SIZE};
 use crate::Error;
@@ -192,12 +193,19 @@ impl<'a, T: Element, const BYTES: usize> Table<'a, T, BYTES> {
         })
     }
 
+    /// The bytes of element `i`, or `None` past the end. Checked before
+    /// the multiplication, the index keeps the products within `BYTES`.
+    #[inline(always)]
+    fn slot(i: usize) -> Option<Range<usize>> {
+        (i < BYTES / T::SIZE).then(|| i * T::SIZE..(i + 1) * T::SIZE)
+    }
+
     /// Element `i`, or zero past the end.
     #[inline(always)]
     pub(super) fn get(&self, i: usize) -> T {
         T::read(
-            self.bytes
-                .get(i * T::SIZE..(i + 1) * T::SIZE)
+            Self::slot(i)
+                .and_then(|range| self.bytes.get(range))
                 .unwrap_or(&[]),
         )
     }
@@ -205,7 +213,7 @@ impl<'a, T: Element, const BYTES: usize> Table<'a, T, BYTES> {
     /// Sets element `i`; does nothing past the end.
     #[inline(always)]
     pub(super) fn set(&mut self, i: usize, value: T) {
-        if let Some(slot) = self.bytes.get_mut(i * T::SIZE..(i + 1) * T::SIZE) {
+        if let Some(slot) = Self::slot(i).and_then(|range| self.bytes.get_mut(range)) {
             value.write(slot);
         }
     }
