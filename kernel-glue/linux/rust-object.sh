@@ -99,13 +99,17 @@ if grep -q '^warning\|^error' "$kdir/build.log"; then
 	die "rustc warns about the generated source (log: $kdir/build.log)"
 fi
 
-# Kbuild's dependency tracking: a module file's change rebuilds the object.
+# Kbuild's dependency tracking: nothing changed, nothing is rebuilt; a
+# module file changed, the object is.
+rebuilt() {
+	make -C "$src" -j"$jobs" "${vars[@]}" "$obj" >"$kdir/rebuild.log" 2>&1 ||
+		die "rebuild failed (log: $kdir/rebuild.log)"
+	grep -q "RUSTC .*$obj" "$kdir/rebuild.log"
+}
+! rebuilt || die "make rebuilt $obj with nothing changed"
 touch "$src/drivers/gpu/drm/panicqr/qr/bits.rs"
-make -C "$src" -j"$jobs" "${vars[@]}" "$obj" >"$kdir/rebuild.log" 2>&1 ||
-	die "rebuild failed (log: $kdir/rebuild.log)"
-grep -q 'drm_panic_qr.o' "$kdir/rebuild.log" ||
-	die "touching panicqr/qr/bits.rs did not rebuild $obj"
-log "a change to panicqr/qr/bits.rs rebuilds $obj"
+rebuilt || die "touching panicqr/qr/bits.rs did not rebuild $obj"
+log "a change to panicqr/qr/bits.rs rebuilds $obj, and only a change"
 
 cp "$src/$obj" "$kdir/drm_panic_qr.o"
 echo "$src/$obj"
