@@ -35,6 +35,7 @@ step_fmt() {
 
 step_generated() {
 	scripts/gen-header.sh --check
+	scripts/gen-kernel-rust.sh --check
 	python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin
 	echo "core/dict/kmsg-2.bin is fresh"
 	# docs/panic-screen.png: tools/tests/render.rs draws it again and compares.
