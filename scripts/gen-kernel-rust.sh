@@ -10,6 +10,9 @@
 # scripts/gen-kernel-rust.py makes from core/src and ffi/src, adds core's
 # and ffi's modules under drivers/gpu/drm/panicqr/, and lets drm_panic.c
 # name the log's URL parameter after panicqr's packing (z, not zl).
+# 0002 adds the glue (kernel-glue/) and lets it draw the QR screen, as
+# scripts/gen-kernel-rust-glue.py says. The messages are in
+# kernel-glue/linux/rust-patches.msg/.
 #
 # The series is made against the drm_panic_qr.rs and drm_panic.c of the
 # linux-source-6.12 that Debian serves (scripts/linux-source.sh), with git
@@ -46,7 +49,8 @@ git_() {
 
 # The files the series changes, as Linux has them.
 mkdir -p "$work/linux/drivers/gpu/drm"
-for f in drivers/gpu/drm/drm_panic_qr.rs drivers/gpu/drm/drm_panic.c; do
+for f in drivers/gpu/drm/drm_panic_qr.rs drivers/gpu/drm/drm_panic.c \
+	drivers/gpu/drm/Kconfig drivers/gpu/drm/Makefile; do
 	cp "$linux/$f" "$work/linux/$f"
 done
 git_ init -q
@@ -62,8 +66,13 @@ grep -qF '"%s?a=%s&v=%s&z=",' "$c" ||
 git_ add -A
 git_ commit -q -F "$PANICQR_ROOT/kernel-glue/linux/rust-patches.msg/0001.txt"
 
+# 0002: the glue draws the screen (scripts/gen-kernel-rust-glue.py).
+python3 "$PANICQR_ROOT/scripts/gen-kernel-rust-glue.py" "$work/linux"
+git_ add -A
+git_ commit -q -F "$PANICQR_ROOT/kernel-glue/linux/rust-patches.msg/0002.txt"
+
 mkdir -p "$work/out"
-git_ format-patch -q --zero-commit --no-signature --no-numbered -o "$work/out" HEAD~1
+git_ format-patch -q --zero-commit --no-signature -o "$work/out" HEAD~2
 
 if [ "$check" = 1 ]; then
 	if ! diff -ru "$series" "$work/out" >"$work/diff"; then
