@@ -6,7 +6,8 @@
 # `make rustavailable`:
 #
 # - rustc 1.78.0, 6.12's minimum (its scripts/min-tool-version.sh), with
-#   rust-src, from which Kbuild compiles `core`; through rustup;
+#   rust-src, from which Kbuild compiles `core`, and clippy (CLIPPY=1);
+#   through rustup;
 # - bindgen-cli 0.65.1, 6.12's minimum, which generates the kernel crate's
 #   bindings; through `cargo install --locked`, built by that same rustc
 #   1.78.0, into $PANICQR_CACHE/bindgen-cli-0.65.1 so that it is built once;
@@ -55,10 +56,15 @@ if ! rustup run "$rust_version" rustc --version >/dev/null 2>&1; then
 	log "rustup toolchain install $rust_version"
 	rustup toolchain install --profile minimal "$rust_version" >&2
 fi
-if ! rustup component list --toolchain "$rust_version" --installed | grep -q '^rust-src'; then
-	log "rustup component add rust-src --toolchain $rust_version"
-	rustup component add rust-src --toolchain "$rust_version" >&2
-fi
+# clippy too, for `make CLIPPY=1`: Kbuild's clippy lints, which
+# kernel-glue/linux/rust-object.sh runs on the generated source.
+for component in rust-src clippy; do
+	if ! rustup component list --toolchain "$rust_version" --installed |
+		grep -q "^$component"; then
+		log "rustup component add $component --toolchain $rust_version"
+		rustup component add "$component" --toolchain "$rust_version" >&2
+	fi
+done
 rustc=$(rustup which --toolchain "$rust_version" rustc)
 rustdoc=$(rustup which --toolchain "$rust_version" rustdoc)
 

@@ -10,7 +10,8 @@
 #
 # Prints the object's path last; the build's log, with the rustc command
 # line Kbuild ran (V=1), is build.log beside it. Then it checks that Kbuild
-# tracks every module: touching one rebuilds the object.
+# tracks every module (touching one rebuilds the object), and reports
+# what Kbuild's clippy lints say (make CLIPPY=1, clippy.log).
 #
 # The tree is kept in ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-rust-obj-HASH,
 # keyed by the package, the series, the fragments and the toolchain; a warm
@@ -110,6 +111,15 @@ rebuilt() {
 touch "$src/drivers/gpu/drm/panicqr/qr/bits.rs"
 rebuilt || die "touching panicqr/qr/bits.rs did not rebuild $obj"
 log "a change to panicqr/qr/bits.rs rebuilds $obj, and only a change"
+
+# Kbuild's clippy lints (make CLIPPY=1), reported, not yet fatal: the
+# generated source is core's and ffi's as they are.
+touch "$src/drivers/gpu/drm/drm_panic_qr.rs"
+make -C "$src" -j"$jobs" "${vars[@]}" CLIPPY=1 CLIPPY_DRIVER="$(dirname "${vars[0]#RUSTC=}")/clippy-driver" \
+	"$obj" >"$kdir/clippy.log" 2>&1 || die "make CLIPPY=1 failed (log: $kdir/clippy.log)"
+clippy=$(grep -c '^warning: [^0-9]' "$kdir/clippy.log" || true)
+log "clippy (make CLIPPY=1): $clippy warnings (log: $kdir/clippy.log)"
+grep -A1 '^warning: [^0-9]' "$kdir/clippy.log" | grep -- '-->' | sort | uniq -c >&2 || true
 
 cp "$src/$obj" "$kdir/drm_panic_qr.o"
 echo "$src/$obj"
