@@ -183,6 +183,11 @@ build_kernel() {
 			die "$(basename "$p") does not apply to $kversion (rebase it; patch's output: $kdir/patch.log)"
 	done
 
+	if [ "$build" = rust ]; then
+		# What Kconfig's RUST_IS_AVAILABLE runs, said plainly.
+		make -C "$src" -s "${kvars[@]}" rustavailable >&2 ||
+			die "make rustavailable fails with ${kvars[*]}"
+	fi
 	log "configuring $config (tinyconfig + ${fragments[*]##*/})"
 	make -C "$src" -s "${kvars[@]}" tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "${fragments[@]}" >/dev/null
