@@ -35,6 +35,7 @@ step_fmt() {
 
 step_generated() {
 	scripts/gen-header.sh --check
+	python3 scripts/tests/gen-kernel-rust/run.py
 	scripts/gen-kernel-rust.sh --check
 	python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin
 	echo "core/dict/kmsg-2.bin is fresh"
