@@ -59,6 +59,10 @@ git_ commit -q -m "Linux $(cat "$PANICQR_CACHE/debian/linux-source-6.12.version"
 
 # 0001: the generated source in place of drm_panic_qr.rs.
 python3 "$PANICQR_ROOT/scripts/gen-kernel-rust.py" "$work/linux" >/dev/null
+# As `make rustfmtcheck` wants it (the kernel's .rustfmt.toml is rustfmt's
+# defaults, edition 2021); rustfmt follows the root's modules.
+rustfmt --edition 2021 --check "$work/linux/drivers/gpu/drm/drm_panic_qr.rs" ||
+	{ echo "gen-kernel-rust.sh: the generated source is not rustfmt-clean" >&2; exit 1; }
 c="$work/linux/drivers/gpu/drm/drm_panic.c"
 sed -i 's|"%s?a=%s&v=%s&zl=",|"%s?a=%s\&v=%s\&z=",|' "$c"
 grep -qF '"%s?a=%s&v=%s&z=",' "$c" ||
