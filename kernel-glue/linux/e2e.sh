@@ -129,6 +129,7 @@ if [ -z "$kernel" ]; then
 
 	if [ "$build" = rust ]; then
 		read -r -a kvars < <("$repo/scripts/kernel-rust-toolchain.sh" --no-check | tail -n 1)
+		[ ${#kvars[@]} -gt 0 ] || die "scripts/kernel-rust-toolchain.sh failed"
 		patches=("$here"/rust-patches/*.patch)
 	else
 		patches=("$here"/patches/*.patch)

@@ -30,6 +30,7 @@ die() { log "FAIL: $*"; exit 1; }
 
 apt_install flex bison bc libelf-dev libssl-dev xz-utils gcc make
 read -r -a vars < <("$repo/scripts/kernel-rust-toolchain.sh" --no-check | tail -n 1)
+[ ${#vars[@]} -gt 0 ] || die "scripts/kernel-rust-toolchain.sh failed"
 "$repo/scripts/linux-source.sh" >/dev/null
 tarball="$cache/debian/linux-source-6.12.tar.xz"
 [ -s "$tarball" ] || die "no $tarball after scripts/linux-source.sh"
