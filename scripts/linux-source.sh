@@ -43,6 +43,8 @@ done
 needed=(
 	drivers/gpu/drm/drm_panic_qr.rs
 	drivers/gpu/drm/drm_panic.c
+	drivers/gpu/drm/Kconfig
+	drivers/gpu/drm/Makefile
 	drivers/gpu/drm/drm_draw.c
 	drivers/gpu/drm/drm_draw_internal.h
 	drivers/gpu/drm/drm_format_internal.h

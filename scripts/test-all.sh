@@ -35,6 +35,8 @@ step_fmt() {
 
 step_generated() {
 	scripts/gen-header.sh --check
+	python3 scripts/tests/gen-kernel-rust/run.py
+	scripts/gen-kernel-rust.sh --check
 	python3 scripts/build-dictionary.py ../shared/corpus | cmp - core/dict/kmsg-2.bin
 	echo "core/dict/kmsg-2.bin is fresh"
 	# docs/panic-screen.png: tools/tests/render.rs draws it again and compares.
@@ -160,8 +162,14 @@ step_kernel_e2e_hardened() {
 	kernel-glue/linux/e2e.sh --config hardened --vga 0x318
 }
 
+# The in-tree series: Kbuild compiles the generated source with CONFIG_RUST
+# and the toolchain 6.12 asks for (scripts/kernel-rust-toolchain.sh).
+step_kernel_e2e_rust() {
+	kernel-glue/linux/e2e.sh --build rust --config tiny
+}
+
 ALL=(setup fmt generated clippy cargo_test cross msrv package big_endian c_abi c_link kernel_object
-	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened)
+	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened kernel_e2e_rust)
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=("${ALL[@]}")
 

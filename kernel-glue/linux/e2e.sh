@@ -8,10 +8,15 @@
 # what the serial console printed, with the test's marker line and "Kernel
 # panic - not syncing" in it.
 #
-# Usage: kernel-glue/linux/e2e.sh [--config NAME] [--vga MODES] [--out DIR]
-#                                  [--screenshot FILE] [--kernel BZIMAGE]
-#                                  [--append ARGS]
+# Usage: kernel-glue/linux/e2e.sh [--build KIND] [--config NAME] [--vga MODES]
+#                                  [--out DIR] [--screenshot FILE]
+#                                  [--kernel BZIMAGE] [--append ARGS]
 #
+#   --build KIND       how panicqr gets into the kernel: object (the
+#                      default: patches/, the prebuilt encoder object) or
+#                      rust (rust-patches/: Kbuild compiles the generated
+#                      source with CONFIG_RUST and the toolchain of
+#                      scripts/kernel-rust-toolchain.sh; config tiny only)
 #   --config NAME      the kernel configuration: tinyconfig plus
 #                      config.fragment (NAME tiny, the default), or plus
 #                      hardened.fragment too (NAME hardened: retpolines,
@@ -52,6 +57,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=$PANICQR_CACHE
 jobs=$(nproc)
 
+build=object
 config=tiny
 vga=0x318,0x315
 outdir=
@@ -60,6 +66,7 @@ kernel=
 append=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--build) build=$2; shift 2 ;;
 	--config) config=$2; shift 2 ;;
 	--vga) vga=$2; shift 2 ;;
 	--out) outdir=$2; shift 2 ;;
@@ -70,12 +77,29 @@ while [ $# -gt 0 ]; do
 	*) echo "e2e.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
-outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e/$config}"
+case "$build" in
+object) name=$config ;;
+rust) name=rust-$config ;;
+*) echo "e2e.sh: unknown build: $build (object or rust)" >&2; exit 2 ;;
+esac
+outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e/$name}"
 case "$config" in
 tiny) fragments=("$here/config.fragment") ;;
 hardened) fragments=("$here/config.fragment" "$here/hardened.fragment") ;;
 *) echo "e2e.sh: unknown configuration: $config (tiny or hardened)" >&2; exit 2 ;;
 esac
+# Make variables for every make of the kernel: the Rust toolchain of a rust
+# build, none for the object build.
+kvars=()
+if [ "$build" = rust ]; then
+	[ "$config" = tiny ] ||
+		{ echo "e2e.sh: --build rust has only the tiny configuration" >&2; exit 2; }
+	# config.fragment with rust.fragment's names in place of its own.
+	mkdir -p "$cache"
+	grep -v -e '^# CONFIG_RUST is not set' -e 'CONFIG_DRM_PANIC_QR_PANICQR' \
+		"$here/config.fragment" | cat - "$here/rust.fragment" >"$cache/rust-$config.fragment"
+	fragments=("$cache/rust-$config.fragment")
+fi
 IFS=, read -r -a modes <<<"$vga"
 
 log() { echo "e2e.sh: $*" >&2; }
@@ -103,8 +127,14 @@ if [ -z "$kernel" ]; then
 		"$cache/debian/linux-source-6.12.version" 2>/dev/null)
 	debian_version=${debian_version:-linux-source-6.12 from /usr/src}
 
-	patches=("$here"/patches/*.patch)
-	[ -e "${patches[0]}" ] || die "no patch in $here/patches"
+	if [ "$build" = rust ]; then
+		read -r -a kvars < <("$repo/scripts/kernel-rust-toolchain.sh" --no-check | tail -n 1)
+		[ ${#kvars[@]} -gt 0 ] || die "scripts/kernel-rust-toolchain.sh failed"
+		patches=("$here"/rust-patches/*.patch)
+	else
+		patches=("$here"/patches/*.patch)
+	fi
+	[ -e "${patches[0]}" ] || die "no patch in ${patches[0]%/*}"
 	glue=("$repo/kernel-glue/panicqr_glue.c" "$repo/kernel-glue/panicqr_glue.h"
 		"$repo/include/panicqr.h")
 	# What the encoder object is made from, as the working tree has it.
@@ -116,6 +146,7 @@ if [ -z "$kernel" ]; then
 	key=$(
 		{
 			echo "recipe 3 $config"
+			[ "$build" = object ] || echo "build $build ${kvars[*]}"
 			cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
 			rustc -vV
 			cat "${PANICQR_KERNEL_OBJECT:-/dev/null}"
@@ -123,7 +154,7 @@ if [ -z "$kernel" ]; then
 				"${sources[@]}" | awk '{ print $1 }'
 		} | sha256sum | cut -c1-16
 	)
-	kdir="$cache/kernel-$config-$key"
+	kdir="$cache/kernel-$name-$key"
 	image="$kdir/bzImage"
 fi
 
@@ -142,8 +173,8 @@ build_kernel() {
 	log "building $kversion"
 	echo "$kversion" >"$kdir/version"
 
-	# The glue; the patches wire it in.
-	cp "${glue[@]}" "$src/drivers/gpu/drm/"
+	# The glue; the patches wire it in (the rust series adds it itself).
+	[ "$build" = rust ] || cp "${glue[@]}" "$src/drivers/gpu/drm/"
 	# A stable update that moves a line the series touches shows here:
 	# one line names the patch and the kernel, patch's own words go to a
 	# file.
@@ -153,10 +184,15 @@ build_kernel() {
 			die "$(basename "$p") does not apply to $kversion (rebase it; patch's output: $kdir/patch.log)"
 	done
 
+	if [ "$build" = rust ]; then
+		# What Kconfig's RUST_IS_AVAILABLE runs, said plainly.
+		make -C "$src" -s "${kvars[@]}" rustavailable >&2 ||
+			die "make rustavailable fails with ${kvars[*]}"
+	fi
 	log "configuring $config (tinyconfig + ${fragments[*]##*/})"
-	make -C "$src" -s tinyconfig >/dev/null
+	make -C "$src" -s "${kvars[@]}" tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "${fragments[@]}" >/dev/null
-	make -C "$src" -s olddefconfig >/dev/null
+	make -C "$src" -s "${kvars[@]}" olddefconfig >/dev/null
 	# merge_config drops what Kconfig refuses: check every line took.
 	while IFS= read -r line; do
 		case "$line" in
@@ -168,23 +204,28 @@ build_kernel() {
 	done < <(cat "${fragments[@]}")
 
 	# The encoder, built as this configuration builds the kernel's own Rust.
-	if [ -n "${PANICQR_KERNEL_OBJECT:-}" ]; then
-		object=$PANICQR_KERNEL_OBJECT
+	# In the rust build Kbuild compiles it from the generated source.
+	if [ "$build" = rust ]; then
+		object="$src/drivers/gpu/drm/drm_panic_qr.o"
 	else
-		log "building the encoder object for this configuration"
-		object=$("$repo/scripts/build-kernel-object.sh" --kernel-tree "$src" | tail -n 1) ||
-			die "scripts/build-kernel-object.sh --kernel-tree failed"
+		if [ -n "${PANICQR_KERNEL_OBJECT:-}" ]; then
+			object=$PANICQR_KERNEL_OBJECT
+		else
+			log "building the encoder object for this configuration"
+			object=$("$repo/scripts/build-kernel-object.sh" --kernel-tree "$src" | tail -n 1) ||
+				die "scripts/build-kernel-object.sh --kernel-tree failed"
+		fi
+		[ -s "$object" ] || die "no encoder object ($object)"
+		# What the kernel's link would reject later, said early and clearly.
+		if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
+			die "$object has GOT or non-kernel-model relocations"
+		fi
+		cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
 	fi
-	[ -s "$object" ] || die "no encoder object ($object)"
-	# What the kernel's link would reject later, said early and clearly.
-	if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
-		die "$object has GOT or non-kernel-model relocations"
-	fi
-	cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
 
 	log "make -j$jobs bzImage (a few minutes)"
 	local t0=$(date +%s)
-	if ! make -C "$src" -j"$jobs" bzImage >"$kdir/build.log" 2>&1; then
+	if ! make -C "$src" -j"$jobs" "${kvars[@]}" bzImage >"$kdir/build.log" 2>&1; then
 		tail -n 40 "$kdir/build.log" >&2
 		die "kernel build failed (log: $kdir/build.log)"
 	fi
@@ -209,7 +250,7 @@ elif [ -s "$image" ]; then
 else
 	build_kernel
 	# Keep the cache small: the two newest images of each configuration.
-	ls -1dt "$cache"/kernel-"$config"-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
+	ls -1dt "$cache"/kernel-"$name"-* 2>/dev/null | tail -n +3 | xargs -r rm -rf
 fi
 
 # One boot, screenshot and decode for the VESA mode $1; exits non-zero on
