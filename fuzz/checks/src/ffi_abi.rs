@@ -772,8 +772,16 @@ fn check_paint_row(input: &mut Input<'_>) {
     };
     let ecc = Ecc::from_ordinal(c_code.ecc).unwrap_or(Ecc::Low);
     let mask = Mask::new(c_code.mask).unwrap_or(Mask::new(0).unwrap());
+    // After the code's view, the C ABI refuses a canvas that is not the
+    // scaled code's square, which core's painter does not look at.
+    let side_pixels = geometry.canvas_pixels();
+    let canvas_ok = u64::from(geometry.canvas.width) == side_pixels
+        && u64::from(geometry.canvas.height) == side_pixels;
     let result = QrCode::from_image(version, ecc, mask, Polarity::DarkIsSet, image.slice())
         .and_then(|code| {
+            if !canvas_ok {
+                return Err(Error::InvalidArgument);
+            }
             let mut rust_out = vec![0u8; out.len()];
             let palette = Palette::new(format, fg, bg);
             paint::paint_row(&code, &geometry, &palette, y, x, &mut rust_out).map(|n| (n, rust_out))
