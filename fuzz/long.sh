@@ -51,7 +51,7 @@ seconds="${1:-3600}"
 ./smoke.sh 1 >/dev/null
 mkdir -p "$out/bin"
 for t in "${targets[@]}"; do
-	cp "$cache/target-fuzz/x86_64-unknown-linux-gnu/release/$t" "$out/bin/"
+	cp "$cache/target-fuzz-$PANICQR_CHECKOUT/x86_64-unknown-linux-gnu/release/$t" "$out/bin/"
 	rm -rf "$out/corpus/$t" "$out/artifacts/$t"
 	mkdir -p "$out/corpus/$t" "$out/artifacts/$t"
 	cp "seeds/$t"/* "$out/corpus/$t/"

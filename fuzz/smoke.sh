@@ -7,7 +7,7 @@
 # property; the crashing input is left in fuzz/artifacts/<target>/.
 #
 # Installs what it needs: the nightly toolchain and cargo-fuzz.
-# The build goes to $PANICQR_CACHE/target-fuzz (default ~/.cache/panicqr),
+# The build goes to $PANICQR_CACHE/target-fuzz-<checkout> (see lib.sh),
 # the growing corpus to fuzz/corpus/<target>/ (ignored by git).
 #
 # Usage: fuzz/smoke.sh [SECONDS]
@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 seconds="${1:-20}"
 targets=(encode_any differential_reference ffi_abi payload_roundtrip paint_rows)
 cache=$PANICQR_CACHE
-target_dir="$cache/target-fuzz"
+target_dir="$cache/target-fuzz-$PANICQR_CHECKOUT"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
 	rustup toolchain install nightly --profile minimal

@@ -11,9 +11,15 @@
 # - PANICQR_CACHE: the cache, outside the repository, by default
 #   ~/.cache/panicqr: the Linux source and headers, the reference encoder,
 #   installed tools, kernel builds and the cargo target folder;
+# - PANICQR_CHECKOUT: a short hash of the repository's real path, which
+#   names the build folders of this checkout in the cache;
 # - CARGO_TARGET_DIR: the one cargo target folder of every script, by
-#   default $PANICQR_CACHE/target (a build with another toolchain or for
-#   another workspace goes to a folder of its own below it or beside it);
+#   default $PANICQR_CACHE/target-$PANICQR_CHECKOUT (a build with another
+#   toolchain or for another workspace goes to a folder of its own below it
+#   or beside it). One per checkout: cargo takes a build as up to date when
+#   its sources are older than it, and paths inside the workspace are
+#   recorded relative to it, so a build from another checkout of older
+#   sources would be reused as if it were this one's;
 # - PANICQR_MERGE_LD: scripts/merge.ld, the linker script that merges an
 #   object's sections into one .text, .rodata, .data and .bss, as the
 #   kernel's linker script wants them;
@@ -23,7 +29,9 @@
 PANICQR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PANICQR_ROOT
 export PANICQR_CACHE="${PANICQR_CACHE:-$HOME/.cache/panicqr}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PANICQR_CACHE/target}"
+PANICQR_CHECKOUT=$(cd "$PANICQR_ROOT" && pwd -P | sha256sum | cut -c1-12)
+export PANICQR_CHECKOUT
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PANICQR_CACHE/target-$PANICQR_CHECKOUT}"
 export PANICQR_MERGE_LD="$PANICQR_ROOT/scripts/merge.ld"
 mkdir -p "$PANICQR_CACHE"
 

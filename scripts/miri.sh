@@ -24,11 +24,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 cache=$PANICQR_CACHE
-# One target directory per checkout: cargo-miri's test "binaries" record the
-# directory they were built in, and a fresh build from another checkout
-# would be taken as up to date and run there.
-checkout=$(pwd -P | sha256sum | cut -c1-12)
-export CARGO_TARGET_DIR="$cache/target-miri-$checkout"
+# One target directory per checkout (see lib.sh); cargo-miri's test
+# "binaries" also record the directory they were built in.
+export CARGO_TARGET_DIR="$cache/target-miri-$PANICQR_CHECKOUT"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
 	rustup toolchain install nightly --profile minimal
