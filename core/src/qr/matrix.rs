@@ -442,9 +442,11 @@ pub(crate) fn place_codewords(
                     // sits at the top of the field, last bit first.
                     // Going up, the run covers `y` and the rows above it.
                     let start = y.wrapping_add(1).wrapping_sub(run);
-                    let shift = 32 - run as u32;
-                    deposit(&mut right_column, start, r.reverse_bits() << shift, run);
-                    deposit(&mut left_column, start, l.reverse_bits() << shift, run);
+                    // `4 <= run <= 28`: the shift is below 32.
+                    let shift = 32u32.wrapping_sub(run as u32);
+                    let (r, l) = (r.reverse_bits(), l.reverse_bits());
+                    deposit(&mut right_column, start, r.wrapping_shl(shift), run);
+                    deposit(&mut left_column, start, l.wrapping_shl(shift), run);
                 } else {
                     deposit(&mut right_column, y, r, run);
                     deposit(&mut left_column, y, l, run);

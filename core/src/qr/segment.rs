@@ -317,7 +317,12 @@ fn step(costs: &[u32; STATES], c: u8, class: usize) -> ([u32; STATES], usize, u8
             continue;
         }
         let mode = state_mode(state);
-        let keep = costs[PREVIOUS[state]].saturating_add(CONTINUE_COST[state]);
+        let previous = PREVIOUS.get(state).copied().unwrap_or(state);
+        let keep = costs
+            .get(previous)
+            .copied()
+            .unwrap_or(INFINITE)
+            .saturating_add(CONTINUE_COST[state]);
         next[state] = keep;
         continued |= 1 << state;
         if STARTS.contains(&state) {
@@ -483,7 +488,14 @@ pub(crate) fn segment_text(
     }
     // Backward pass: follow the states from the cheapest end, and replace each
     // character's record by its 2-bit mark.
-    let mut state = (0..STATES).zip(costs).min_by_key(|&(_, cost)| cost)?.0;
+    // The first state of least cost, as `min_by_key` finds it, without the
+    // overflow checks rustc 1.78 leaves in `zip`.
+    let mut state = 0;
+    for s in 1..STATES {
+        if costs[s] < costs[state] {
+            state = s;
+        }
+    }
     if costs[state % STATES] >= INFINITE {
         return None;
     }

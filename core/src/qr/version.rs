@@ -132,7 +132,8 @@ impl Version {
         while i < count && i < positions.len() {
             // `i < count`, and the first position is the last minus less
             // than it: no wrap.
-            positions[i] = last.wrapping_sub((count - 1 - i) * step) as u8;
+            let below = count.wrapping_sub(1).wrapping_sub(i).wrapping_mul(step);
+            positions[i] = last.wrapping_sub(below) as u8;
             i += 1;
         }
         (positions, count)

@@ -385,21 +385,29 @@ pub fn paint_canvas(
     }
 
     let scale = geometry.scale as usize;
-    let mut previous = 0;
+    let mut previous = 0usize;
     for row in 0..side {
-        // In range: checked against `needed` above.
-        let start = (y + row) * pitch + row_start;
-        if row % scale != 0 {
+        // In range, checked against `needed` above: no wrap. Wrapping and
+        // checked operations throughout, as rustc 1.78's LLVM does not see
+        // that on its own and would keep overflow checks.
+        let start = y
+            .wrapping_add(row)
+            .wrapping_mul(pitch)
+            .wrapping_add(row_start);
+        let end = start.wrapping_add(row_len);
+        if row.checked_rem(scale).unwrap_or(0) != 0 {
             // Same module row as the one above: copy it.
-            let (above, here) = framebuffer.split_at_mut(start);
-            let source = above.get(previous..previous + row_len);
-            let target = here.get_mut(..row_len);
-            if let (Some(source), Some(target)) = (source, target) {
-                target.copy_from_slice(source);
+            if start <= framebuffer.len() {
+                let (above, here) = framebuffer.split_at_mut(start);
+                let source = above.get(previous..previous.wrapping_add(row_len));
+                let target = here.get_mut(..row_len);
+                if let (Some(source), Some(target)) = (source, target) {
+                    target.copy_from_slice(source);
+                }
             }
         } else {
             let target = framebuffer
-                .get_mut(start..start + row_len)
+                .get_mut(start..end)
                 .ok_or(Error::BufferTooSmall { needed })?;
             paint_row(code, geometry, palette, row as u32, 0, target)?;
             previous = start;

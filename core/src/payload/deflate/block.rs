@@ -215,10 +215,11 @@ pub(super) fn write_block(
             let lc = length_code(a);
             let s = 257 + lc;
             out.put(u32::from(codes.ll.get(s)), u32::from(lens.ll.get(s)));
-            let extra = u32::from(LENGTH_EXTRA[lc]);
+            let extra = u32::from(LENGTH_EXTRA.get(lc).copied().unwrap_or(0));
             if extra > 0 {
                 // `a + 3` is a length of code `lc`, at least its base.
-                let value = (u32::from(a) + 3).wrapping_sub(u32::from(LENGTH_BASE[lc]));
+                let base = LENGTH_BASE.get(lc).copied().unwrap_or(0);
+                let value = (u32::from(a) + 3).wrapping_sub(u32::from(base));
                 out.put(value, extra);
             }
             let dc = dist_code(dist);

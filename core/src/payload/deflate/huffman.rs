@@ -78,14 +78,16 @@ pub(super) fn build_lengths<const F: usize, const L: usize>(
     }
     let count = length_counts(sort, used, limit);
     // The most frequent symbols (at the end) get the shortest codes.
+    // Plain ranges and `get`: rustc 1.78's `zip` and `skip` keep overflow
+    // checks that its LLVM does not remove.
     let mut i = used;
-    for (len, &c) in (0..16).zip(&count).skip(1) {
-        for _ in 0..c {
+    for len in 1..16u8 {
+        for _ in 0..count.get(usize::from(len)).copied().unwrap_or(0) {
             if i == 0 {
                 break;
             }
             i -= 1;
-            lens.set(usize::from(sort.symbols.get(i)), len as u8);
+            lens.set(usize::from(sort.symbols.get(i)), len);
         }
     }
 }
@@ -190,7 +192,11 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
     // `len <= limit <= 15`: the shifts are below 16 and the sum below
     // 288 << 15.
     let mut kraft: u32 = 0;
-    for (len, &c) in (0..16).zip(&count).skip(1).take(limit as usize) {
+    for len in 1..16u32 {
+        if len > limit {
+            break;
+        }
+        let c = count.get(len as usize).copied().unwrap_or(0);
         kraft = kraft.wrapping_add(u32::from(c).wrapping_shl(limit.wrapping_sub(len)));
     }
     while kraft > 1u32.wrapping_shl(limit) {
@@ -198,7 +204,7 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
         if let Some(c) = count.get_mut(limit as usize) {
             *c = c.wrapping_sub(1);
         }
-        let mut len = limit as usize - 1;
+        let mut len = (limit as usize).saturating_sub(1);
         while len > 0 && count.get(len).copied().unwrap_or(0) == 0 {
             len -= 1;
         }
@@ -301,7 +307,8 @@ pub(super) fn rle_lengths(h: &mut Huffman<'_>, rle: u8) -> (usize, usize, usize)
     while hdist > 1 && lens.d.get(hdist - 1) == 0 {
         hdist -= 1;
     }
-    let total = hlit + hdist;
+    // At most 286 + 30: no wrap.
+    let total = hlit.wrapping_add(hdist);
     let len_at = |i: usize| {
         if i < hlit {
             lens.ll.get(i)

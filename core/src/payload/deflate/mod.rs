@@ -80,9 +80,13 @@ pub const fn max_compressed_len(input_len: usize) -> usize {
     // Each block holds at least one input byte per symbol, so there are at
     // most `input_len / BLOCK_LEN + 1` blocks, each stored in pieces
     // of up to 65 535 bytes with 5 bytes of overhead per piece.
+    // Saturating: no length a slice can have reaches the bound, and a
+    // length near `usize::MAX` gets `usize::MAX`, not a small wrapped one.
     let blocks = input_len / BLOCK_LEN + 1;
-    let pieces = blocks + input_len / 65_535 + 1;
-    2 + 4 + input_len + 5 * pieces + 4
+    let pieces = blocks.saturating_add(input_len / 65_535 + 1);
+    input_len
+        .saturating_add(2 + 4 + 4)
+        .saturating_add(pieces.saturating_mul(5))
 }
 
 /// Compresses `input` into `output` as a zlib stream and returns its length.
