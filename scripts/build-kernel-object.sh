@@ -191,7 +191,9 @@ if [ "$globals" != "$(cat "$out/exports.txt")" ]; then
 	fail=1
 fi
 # No panic machinery, defined or referenced, and no allocator.
-if symbols | awk '{print $3}' | grep -Ei 'panicking|panic_bounds_check|panic_const|panic_fmt|len_mismatch_fail|rust_begin_unwind|eh_personality|slice_index_fail|slice_(start|end)_index_len_fail|unwrap_failed|expect_failed|^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
+if [ -n "$(panic_symbols "$out/panicqr.o")" ] ||
+	symbols | awk '{print $3}' | grep -E '^malloc$|^free$|__rust_alloc|__rust_dealloc'; then
+	panic_symbols "$out/panicqr.o" >&2
 	echo "build-kernel-object: the object references panic machinery or an allocator" >&2
 	fail=1
 fi

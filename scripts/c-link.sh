@@ -72,8 +72,7 @@ for symbol in $exports; do
 	keep+=(-u "$symbol")
 done
 ld -r --gc-sections "${keep[@]}" -o "$out/reachable.o" "$static_prefix/lib/libpanicqr.a"
-panics=$(readelf -s --wide "$out/reachable.o" | awk 'NR > 3 {print $8}' |
-	grep -Ei 'panicking|panic_bounds_check|panic_const|panic_fmt|len_mismatch_fail|slice_(start|end)_index_len_fail|slice_index_fail|unwrap_failed|expect_failed' || true)
+panics=$(panic_symbols "$out/reachable.o")
 if [ -n "$panics" ]; then
 	echo "c-link: the release library reaches panic machinery: $panics" >&2
 	exit 1

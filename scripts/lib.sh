@@ -24,7 +24,12 @@
 #   object's sections into one .text, .rodata, .data and .bss, as the
 #   kernel's linker script wants them;
 #
-# and defines as_root, apt_update and apt_install.
+# - PANICQR_PANIC_SYMBOLS: what Rust's panic machinery is called in a
+#   symbol table, mangled or not (core::panicking, the failure paths of
+#   bounds, overflow and length checks, unwrap's, the panic handler and the
+#   unwinding personality), as an extended regular expression;
+#
+# and defines as_root, apt_update, apt_install and panic_symbols.
 
 PANICQR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PANICQR_ROOT
@@ -33,6 +38,7 @@ PANICQR_CHECKOUT=$(cd "$PANICQR_ROOT" && pwd -P | sha256sum | cut -c1-12)
 export PANICQR_CHECKOUT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PANICQR_CACHE/target-$PANICQR_CHECKOUT}"
 export PANICQR_MERGE_LD="$PANICQR_ROOT/scripts/merge.ld"
+export PANICQR_PANIC_SYMBOLS='panicking|panic_bounds_check|panic_const|panic_fmt|len_mismatch_fail|slice_(start|end)_index_len_fail|slice_index_fail|unwrap_failed|expect_failed|rust_begin_unwind|eh_personality'
 mkdir -p "$PANICQR_CACHE"
 
 # Runs a command as root: directly when root, else through `sudo -n`.
@@ -74,4 +80,14 @@ apt_install() {
 	echo "$(basename "$0"): apt-get install ${missing[*]}" >&2
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${recommends[@]}" \
 		"${missing[@]}" >&2
+}
+
+# Prints each panic machinery symbol (PANICQR_PANIC_SYMBOLS) that the ELF
+# object FILE defines or references, once; nothing when there is none.
+# Symbols are read with readelf: nm may hand Rust objects to an LTO plugin.
+#
+# Usage: panic_symbols FILE
+panic_symbols() {
+	readelf -s --wide "$1" | awk 'NR > 3 && $8 != "" {print $8}' |
+		grep -Ei "$PANICQR_PANIC_SYMBOLS" | sort -u || true
 }

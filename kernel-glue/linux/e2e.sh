@@ -234,6 +234,13 @@ build_kernel() {
 	# link: none of its warnings may name panicqr's code.
 	python3 "$here/objtool-check.py" "$kdir/build.log" "$object" ||
 		die "objtool warns about panicqr's code (log: $kdir/build.log)"
+	# Built with the configuration's overflow checks, the encoder reaches
+	# no panic: its object neither defines nor references panic machinery.
+	local panics
+	panics=$(panic_symbols "$object")
+	[ -z "$panics" ] || die "$object reaches panic machinery: $(echo $panics)"
+	log "$(basename "$object") reaches no panic machinery" \
+		"($(grep -E '^CONFIG_RUST_OVERFLOW_CHECKS=' "$src/.config" || echo 'CONFIG_RUST not set'))"
 	cp "$src/.config" "$kdir/config"
 	cp "$src/arch/x86/boot/bzImage" "$image.part"
 	if [ "${PANICQR_KEEP_TREE:-0}" != 1 ]; then

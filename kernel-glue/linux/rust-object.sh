@@ -9,9 +9,11 @@
 # `make drivers/gpu/drm/drm_panic_qr.o`. Only that object, not the kernel.
 #
 # Prints the object's path last; the build's log, with the rustc command
-# line Kbuild ran (V=1), is build.log beside it. Then it checks that Kbuild
-# tracks every module (touching one rebuilds the object), and reports
-# what Kbuild's clippy lints say (make CLIPPY=1, clippy.log).
+# line Kbuild ran (V=1), is build.log beside it. Then it checks that the
+# object, built with 6.12's default CONFIG_RUST_OVERFLOW_CHECKS, reaches no
+# panic machinery, that Kbuild tracks every module (touching one rebuilds
+# the object), and reports what Kbuild's clippy lints say (make CLIPPY=1,
+# clippy.log).
 #
 # The tree is kept in ${PANICQR_CACHE:-~/.cache/panicqr}/kernel-rust-obj-HASH,
 # keyed by the package, the series, the fragments and the toolchain; a warm
@@ -100,6 +102,11 @@ if grep -q '^warning\|^error' "$kdir/build.log"; then
 	grep -A8 '^warning\|^error' "$kdir/build.log" | head -n 60 >&2
 	die "rustc warns about the generated source (log: $kdir/build.log)"
 fi
+
+# With the configuration's overflow checks, no panic is reachable.
+panics=$(panic_symbols "$src/$obj")
+[ -z "$panics" ] || die "$obj reaches panic machinery: $(echo $panics)"
+log "$obj reaches no panic machinery ($(grep -E '^CONFIG_RUST_OVERFLOW_CHECKS=' "$src/.config"))"
 
 # Kbuild's dependency tracking: nothing changed, nothing is rebuilt; a
 # module file changed, the object is.
