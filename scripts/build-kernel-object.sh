@@ -21,17 +21,20 @@
 #   scripts/stack-usage.py, at most 3 KiB; the table goes to stack.md and
 #   stack.json beside the object.
 #
-# With `--kernel-tree DIR`, a configured x86_64 Linux tree, the object is
-# built as that kernel builds its own Rust: with the target specification
-# its scripts/generate_rust_target.rs makes for the configuration (target
-# features such as the retpoline thunks), with the code generation flags of
-# its KBUILD_RUSTFLAGS (the return thunk, IBT's -Zcf-protection, function
-# padding, the code model, the optimisation level, ...), and with `core` and
-# `compiler_builtins` compiled from source with the same flags, as Kbuild
-# compiles them (RUSTC_BOOTSTRAP=1 and -Zbuild-std, with rustup's rust-src).
-# Only lints, the edition, --target and -Zfunction-sections=n are left out:
-# the object is made of per-function sections so that the link keeps only
-# what the exports reach, then merged into one section each as above.
+# With `--kernel-tree DIR`, a configured x86_64 or arm64 Linux tree, the
+# object is built as that kernel builds its own Rust: for the target it
+# names (on x86_64 the specification its scripts/generate_rust_target.rs
+# makes for the configuration, with target features such as the retpoline
+# thunks; on arm64 rustc's aarch64-unknown-none or -softfloat), with the
+# code generation flags of its KBUILD_RUSTFLAGS (the return thunk, IBT's
+# -Zcf-protection, function padding, the code model, branch protection,
+# the optimisation level, ...), and with `core` and `compiler_builtins`
+# compiled from source with the same flags, as Kbuild compiles them
+# (RUSTC_BOOTSTRAP=1 and -Zbuild-std, with rustup's rust-src). Only lints,
+# the edition and -Zfunction-sections=n are left out: the object is made of
+# per-function sections so that the link keeps only what the exports reach,
+# then merged into one section each as above. An arm64 tree is linked with
+# the cross binutils of CROSS_COMPILE (default aarch64-linux-gnu-).
 #
 # The stack gate runs on the default build: a tree's build calls the
 # kernel's thunks, which the analysis does not model, so it is checked by
@@ -91,6 +94,9 @@ if [ "$overflow_checks" = 1 ] || [ -n "$opt_level" ]; then
 fi
 
 target_dir=$(mkdir -p "$CARGO_TARGET_DIR" && cd "$CARGO_TARGET_DIR" && pwd)
+tree_arch=x86_64
+ld=ld
+objcopy=objcopy
 if [ -z "$tree" ]; then
 	target=x86_64-unknown-none
 	flags="-C relocation-model=static -C embed-bitcode=no -C jump-tables=no"
@@ -125,39 +131,66 @@ if [ -z "$tree" ]; then
 		"${build_std[@]}" --target-dir "$target_dir/kernel-build$suffix"
 	lib="$target_dir/kernel-build$suffix/$target/release/libpanicqr.a"
 else
-	grep -qx 'CONFIG_X86_64=y' "$tree/.config" ||
-		{ echo "build-kernel-object.sh: $tree is not a configured x86_64 tree" >&2; exit 1; }
+	if grep -qx 'CONFIG_X86_64=y' "$tree/.config"; then
+		tree_arch=x86_64
+		make_vars=()
+	elif grep -qx 'CONFIG_ARM64=y' "$tree/.config"; then
+		tree_arch=arm64
+		cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
+		make_vars=(ARCH=arm64 CROSS_COMPILE="$cross")
+		ld=${cross}ld
+		objcopy=${cross}objcopy
+	else
+		echo "build-kernel-object.sh: $tree is not a configured x86_64 or arm64 tree" >&2
+		exit 1
+	fi
 	rustup component add rust-src >/dev/null
 	# The kernel's flags for this configuration, read from its Makefiles.
-	kbuild_flags=$(make -C "$tree" -s --no-print-directory -f Makefile \
+	kbuild_flags=$(make -C "$tree" -s --no-print-directory "${make_vars[@]}" -f Makefile \
 		-f "$PWD/kernel-glue/linux/rustflags.mk" panicqr-rustflags)
 	flags=()
+	kernel_target=
 	for flag in $kbuild_flags; do
+		# arm64 quotes its target feature: -Ctarget-feature="-neon".
+		flag=${flag//\"/}
 		case "$flag" in
-		--edition=* | --target=* | -A* | -D* | -W* | -Zbinary_dep_depinfo=* | -Zfunction-sections=n) ;;
+		--target=*) kernel_target=${flag#--target=} ;;
+		--edition=* | -A* | -D* | -W* | -Zbinary_dep_depinfo=* | -Zfunction-sections=n) ;;
 		-C* | -Z*) flags+=("$flag") ;;
 		*) echo "build-kernel-object.sh: unexpected kernel Rust flag $flag" >&2; exit 1 ;;
 		esac
 	done
-	# The target specification, from the kernel's own generator.
-	spec=$(printf '%s\n' "${flags[@]}" | cat - "$tree/include/config/auto.conf" \
+	spec=$(printf '%s\n' "$tree_arch" "${flags[@]}" | cat - "$tree/include/config/auto.conf" \
 		"$tree/scripts/generate_rust_target.rs" | sha256sum | cut -c1-16)
 	build="$target_dir/kernel-build-$spec"
 	out="$target_dir/kernel-object-$spec"
 	mkdir -p "$build"
-	if [ ! -s "$build/target.json" ]; then
-		rustc --edition 2021 -O -o "$build/generate_rust_target" \
-			"$tree/scripts/generate_rust_target.rs"
-		"$build/generate_rust_target" <"$tree/include/config/auto.conf" >"$build/target.json.part"
-		mv "$build/target.json.part" "$build/target.json"
-	fi
 	echo "build-kernel-object.sh: kernel Rust flags: ${flags[*]}" >&2
-	echo "build-kernel-object.sh: target features: $(grep -o '"features": *"[^"]*"' "$build/target.json")" >&2
+	if [ "$tree_arch" = x86_64 ]; then
+		# The target specification, from the kernel's own generator.
+		if [ ! -s "$build/target.json" ]; then
+			rustc --edition 2021 -O -o "$build/generate_rust_target" \
+				"$tree/scripts/generate_rust_target.rs"
+			"$build/generate_rust_target" <"$tree/include/config/auto.conf" >"$build/target.json.part"
+			mv "$build/target.json.part" "$build/target.json"
+		fi
+		echo "build-kernel-object.sh: target features: $(grep -o '"features": *"[^"]*"' "$build/target.json")" >&2
+		target_args=(--target "$build/target.json" -Zjson-target-spec)
+		lib="$build/target/release/libpanicqr.a"
+	else
+		# A target rustc knows, as the tree's Makefile names it.
+		case "$kernel_target" in
+		aarch64-unknown-none | aarch64-unknown-none-softfloat) ;;
+		*) echo "build-kernel-object.sh: unexpected arm64 target: '$kernel_target'" >&2; exit 1 ;;
+		esac
+		echo "build-kernel-object.sh: target $kernel_target" >&2
+		target_args=(--target "$kernel_target")
+		lib="$build/$kernel_target/release/libpanicqr.a"
+	fi
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="${flags[*]}" cargo build --quiet --release -p panicqr-ffi \
-		--target "$build/target.json" -Zjson-target-spec \
+		"${target_args[@]}" \
 		-Zbuild-std=core,compiler_builtins -Zbuild-std-features=compiler-builtins-mem \
 		--target-dir "$build" 2> >(grep -v "dropping unsupported crate type" >&2)
-	lib="$build/target/release/libpanicqr.a"
 fi
 mkdir -p "$out"
 
@@ -167,16 +200,17 @@ undefined=()
 while read -r symbol; do
 	undefined+=("-u" "$symbol")
 done <"$out/exports.txt"
-ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-reachable.o" "$lib"
+$ld -r --gc-sections "${undefined[@]}" -o "$out/panicqr-reachable.o" "$lib"
 # One section each for code, constants and data: the kernel's linker script
 # places .text, .rodata and .data, not the compiler's per-function sections.
-ld -r -T "$PANICQR_MERGE_LD" -o "$out/panicqr-full.o" "$out/panicqr-reachable.o"
-objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
+$ld -r -T "$PANICQR_MERGE_LD" -o "$out/panicqr-full.o" "$out/panicqr-reachable.o"
+$objcopy --keep-global-symbols="$out/exports.txt" --strip-debug \
 	--remove-section=.eh_frame --remove-section=.rela.eh_frame \
 	--remove-section=.llvmbc --remove-section=.llvmcmd \
 	"$out/panicqr-full.o" "$out/panicqr.o"
-# The kernel's linker script refuses GOT entries; make library calls direct.
-python3 scripts/relax-got.py "$out/panicqr.o"
+# The kernel's linker script refuses GOT entries; make library calls direct
+# (arm64's static relocation model makes none).
+[ "$tree_arch" != x86_64 ] || python3 scripts/relax-got.py "$out/panicqr.o"
 
 # Symbols are read with readelf: nm may hand Rust objects to an LTO plugin.
 symbols() {
@@ -197,14 +231,15 @@ if [ -n "$(panic_symbols "$out/panicqr.o")" ] ||
 	echo "build-kernel-object: the object references panic machinery or an allocator" >&2
 	fail=1
 fi
-if readelf -r --wide "$out/panicqr.o" | grep -q GOTPCREL; then
+if readelf -r --wide "$out/panicqr.o" | grep -qE 'GOTPCREL|R_AARCH64_.*GOT'; then
 	echo "build-kernel-object: GOT references remain" >&2
 	fail=1
 fi
 # Built for a kernel tree, the object calls the return and indirect branch
 # thunks of arch/x86/lib/retpoline.S, as the kernel's own code does.
 provided='^$'
-[ -z "$tree" ] || provided='^(__x86_return_thunk|__x86_indirect_thunk_[a-z0-9]+)$'
+[ -z "$tree" ] || [ "$tree_arch" != x86_64 ] ||
+	provided='^(__x86_return_thunk|__x86_indirect_thunk_[a-z0-9]+)$'
 undefined_refs=$(symbols | awk '$2 == "UND" {print $3}' | grep -Ev "$provided" || true)
 if [ -n "$undefined_refs" ]; then
 	echo "build-kernel-object: undefined references (the kernel provides none of them):" >&2

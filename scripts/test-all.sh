@@ -168,8 +168,20 @@ step_kernel_e2e_rust() {
 	kernel-glue/linux/e2e.sh --build rust --config tiny
 }
 
+# arm64, cross-compiled, booted by EDK2 in QEMU's virt machine: the
+# prebuilt object built for the tree (a kernel without Rust), and the
+# in-tree series.
+step_kernel_e2e_arm64() {
+	kernel-glue/linux/e2e.sh --arch arm64 --config tiny
+}
+
+step_kernel_e2e_arm64_rust() {
+	kernel-glue/linux/e2e.sh --arch arm64 --build rust --config tiny
+}
+
 ALL=(setup fmt generated clippy cargo_test cross msrv package big_endian c_abi c_link kernel_object
-	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened kernel_e2e_rust)
+	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened kernel_e2e_rust kernel_e2e_arm64
+	kernel_e2e_arm64_rust)
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=("${ALL[@]}")
 

@@ -8,10 +8,17 @@
 # what the serial console printed, with the test's marker line and "Kernel
 # panic - not syncing" in it.
 #
-# Usage: kernel-glue/linux/e2e.sh [--build KIND] [--config NAME] [--vga MODES]
-#                                  [--out DIR] [--screenshot FILE]
-#                                  [--kernel BZIMAGE] [--append ARGS]
+# Usage: kernel-glue/linux/e2e.sh [--arch ARCH] [--build KIND] [--config NAME]
+#                                  [--vga MODES] [--out DIR] [--screenshot FILE]
+#                                  [--kernel IMAGE] [--append ARGS]
 #
+#   --arch ARCH        the kernel's architecture: x86_64 (the default; QEMU's
+#                      PC with its VESA framebuffer) or arm64 (QEMU's virt
+#                      machine booted by EDK2, the UEFI firmware of Debian's
+#                      qemu-efi-aarch64, whose GOP framebuffer on ramfb
+#                      sysfb hands to simpledrm; the kernel cross-compiled
+#                      with Debian's gcc-aarch64-linux-gnu, arm64.fragment
+#                      merged after config.fragment)
 #   --build KIND       how panicqr gets into the kernel: object (the
 #                      default: patches/, the prebuilt encoder object) or
 #                      rust (rust-patches/: Kbuild compiles the generated
@@ -23,16 +30,21 @@
 #                      the return thunk, IBT, with objtool checking all of
 #                      vmlinux.o; the run fails on any objtool warning
 #                      about panicqr's code)
-#   --vga MODES        the VESA modes to boot in, comma-separated, each
-#                      passed as vga=MODE: 0x318 (1024x768), 0x315 (800x600),
-#                      0x314 (800x600, 16 bits a pixel), 0x312 (640x480),
-#                      0x311 (640x480, 16 bits); default 0x318,0x315
+#   --vga MODES        the screen modes to boot in, comma-separated. On
+#                      x86_64 VESA modes, each passed as vga=MODE: 0x318
+#                      (1024x768), 0x315 (800x600), 0x314 (800x600, 16 bits
+#                      a pixel), 0x312 (640x480), 0x311 (640x480, 16 bits);
+#                      default 0x318,0x315. On arm64 the GOP modes of
+#                      EDK2's ramfb driver, each passed as
+#                      video=efifb:MODE to the kernel's EFI stub: 1024x768,
+#                      800x600, 640x480; default 1024x768,800x600
 #   --out DIR          where each mode's files go, in DIR/MODE (serial log,
 #                      screenshot, decoded logs); default
 #                      $CARGO_TARGET_DIR/kernel-e2e/NAME
 #   --screenshot FILE  also copy the first mode's screenshot (PNG) to FILE
-#   --kernel BZIMAGE   boot this image instead of building one (for work on
-#                      the patches in a tree of one's own)
+#   --kernel IMAGE     boot this image (bzImage, or Image on arm64) instead
+#                      of building one (for work on the patches in a tree of
+#                      one's own)
 #   --append ARGS      more kernel command-line words, for example
 #                      drm.panic_qr_modules_across=0 (the largest code)
 #
@@ -57,15 +69,17 @@ repo=$(cd "$here/../.." && pwd)
 cache=$PANICQR_CACHE
 jobs=$(nproc)
 
+arch=x86_64
 build=object
 config=tiny
-vga=0x318,0x315
+vga=
 outdir=
 shot=
 kernel=
 append=
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--arch) arch=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--config) config=$2; shift 2 ;;
 	--vga) vga=$2; shift 2 ;;
@@ -82,15 +96,36 @@ object) name=$config ;;
 rust) name=rust-$config ;;
 *) echo "e2e.sh: unknown build: $build (object or rust)" >&2; exit 2 ;;
 esac
+# What differs between the architectures: the make variables, the image
+# make builds, the default screen modes.
+case "$arch" in
+x86_64)
+	arch_vars=()
+	target=bzImage
+	boot=arch/x86/boot/bzImage
+	vga=${vga:-0x318,0x315}
+	;;
+arm64)
+	arch_vars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	target=Image
+	boot=arch/arm64/boot/Image
+	vga=${vga:-1024x768,800x600}
+	name=arm64-$name
+	[ "$config" = tiny ] ||
+		{ echo "e2e.sh: --arch arm64 has only the tiny configuration" >&2; exit 2; }
+	;;
+*) echo "e2e.sh: unknown architecture: $arch (x86_64 or arm64)" >&2; exit 2 ;;
+esac
 outdir="${outdir:-$CARGO_TARGET_DIR/kernel-e2e/$name}"
 case "$config" in
 tiny) fragments=("$here/config.fragment") ;;
 hardened) fragments=("$here/config.fragment" "$here/hardened.fragment") ;;
 *) echo "e2e.sh: unknown configuration: $config (tiny or hardened)" >&2; exit 2 ;;
 esac
-# Make variables for every make of the kernel: the Rust toolchain of a rust
-# build, none for the object build.
-kvars=()
+[ "$arch" = x86_64 ] || fragments+=("$here/$arch.fragment")
+# Make variables for every make of the kernel: the architecture's, and the
+# Rust toolchain of a rust build (scripts/kernel-rust-toolchain.sh's, below).
+kvars=("${arch_vars[@]}")
 if [ "$build" = rust ]; then
 	[ "$config" = tiny ] ||
 		{ echo "e2e.sh: --build rust has only the tiny configuration" >&2; exit 2; }
@@ -98,7 +133,7 @@ if [ "$build" = rust ]; then
 	mkdir -p "$cache"
 	grep -v -e '^# CONFIG_RUST is not set' -e 'CONFIG_DRM_PANIC_QR_PANICQR' \
 		"$here/config.fragment" | cat - "$here/rust.fragment" >"$cache/rust-$config.fragment"
-	fragments=("$cache/rust-$config.fragment")
+	fragments[0]="$cache/rust-$config.fragment"
 fi
 IFS=, read -r -a modes <<<"$vga"
 
@@ -111,8 +146,12 @@ elapsed() { echo "$(($(date +%s) - start)) s"; }
 # Packages
 ############################################################################
 
-apt_install flex bison bc libelf-dev libssl-dev cpio xz-utils qemu-system-x86 \
-	busybox-static zbar-tools zxing-cpp-tools gcc make
+apt_install flex bison bc libelf-dev libssl-dev cpio xz-utils zbar-tools zxing-cpp-tools \
+	gcc make
+case "$arch" in
+x86_64) apt_install qemu-system-x86 busybox-static ;;
+arm64) apt_install qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
+esac
 
 ############################################################################
 # Inputs: the kernel source, the encoder object, the glue
@@ -128,8 +167,9 @@ if [ -z "$kernel" ]; then
 	debian_version=${debian_version:-linux-source-6.12 from /usr/src}
 
 	if [ "$build" = rust ]; then
-		read -r -a kvars < <("$repo/scripts/kernel-rust-toolchain.sh" --no-check | tail -n 1)
-		[ ${#kvars[@]} -gt 0 ] || die "scripts/kernel-rust-toolchain.sh failed"
+		read -r -a rust_vars < <("$repo/scripts/kernel-rust-toolchain.sh" --no-check | tail -n 1)
+		[ ${#rust_vars[@]} -gt 0 ] || die "scripts/kernel-rust-toolchain.sh failed"
+		kvars+=("${rust_vars[@]}")
 		patches=("$here"/rust-patches/*.patch)
 	else
 		patches=("$here"/patches/*.patch)
@@ -146,7 +186,8 @@ if [ -z "$kernel" ]; then
 	key=$(
 		{
 			echo "recipe 3 $config"
-			[ "$build" = object ] || echo "build $build ${kvars[*]}"
+			[ "$build" = object ] || echo "build $build ${rust_vars[*]}"
+			[ "$arch" = x86_64 ] || echo "arch $arch"
 			cat "$cache/debian/linux-source-6.12.version" 2>/dev/null || true
 			rustc -vV
 			cat "${PANICQR_KERNEL_OBJECT:-/dev/null}"
@@ -155,7 +196,7 @@ if [ -z "$kernel" ]; then
 		} | sha256sum | cut -c1-16
 	)
 	kdir="$cache/kernel-$name-$key"
-	image="$kdir/bzImage"
+	image="$kdir/${boot##*/}"
 fi
 
 ############################################################################
@@ -217,15 +258,15 @@ build_kernel() {
 		fi
 		[ -s "$object" ] || die "no encoder object ($object)"
 		# What the kernel's link would reject later, said early and clearly.
-		if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )'; then
+		if readelf -rW "$object" | grep -qE 'R_X86_64_(GOT|PC64|32 )|R_AARCH64_.*GOT'; then
 			die "$object has GOT or non-kernel-model relocations"
 		fi
 		cp "$object" "$src/drivers/gpu/drm/panicqr.o_shipped"
 	fi
 
-	log "make -j$jobs bzImage (a few minutes)"
+	log "make -j$jobs $target (a few minutes)"
 	local t0=$(date +%s)
-	if ! make -C "$src" -j"$jobs" "${kvars[@]}" bzImage >"$kdir/build.log" 2>&1; then
+	if ! make -C "$src" -j"$jobs" "${kvars[@]}" "$target" >"$kdir/build.log" 2>&1; then
 		tail -n 40 "$kdir/build.log" >&2
 		die "kernel build failed (log: $kdir/build.log)"
 	fi
@@ -242,7 +283,7 @@ build_kernel() {
 	log "$(basename "$object") reaches no panic machinery" \
 		"($(grep -E '^CONFIG_RUST_OVERFLOW_CHECKS=' "$src/.config" || echo 'CONFIG_RUST not set'))"
 	cp "$src/.config" "$kdir/config"
-	cp "$src/arch/x86/boot/bzImage" "$image.part"
+	cp "$src/$boot" "$image.part"
 	if [ "${PANICQR_KEEP_TREE:-0}" != 1 ]; then
 		rm -rf "$src"
 	fi
@@ -275,9 +316,10 @@ boot_start=$(date +%s)
 marker="panicqr-e2e-marker-$(date +%s)-$$-$RANDOM"
 root="$out/initramfs"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
-cp /bin/busybox "$root/bin/busybox"
-ln -s busybox "$root/bin/sh"
-cat >"$root/init" <<EOF
+if [ "$arch" = x86_64 ]; then
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	cat >"$root/init" <<EOF
 #!/bin/sh
 /bin/busybox mount -t devtmpfs dev /dev
 /bin/busybox mount -t proc proc /proc
@@ -285,7 +327,12 @@ cat >"$root/init" <<EOF
 echo "$marker" >/dev/kmsg
 echo c >/proc/sysrq-trigger
 EOF
-chmod 755 "$root/init"
+	chmod 755 "$root/init"
+else
+	# No busybox for arm64 here: a small static init does the same, with
+	# the marker from the command line.
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Werror -o "$root/init" "$here/crash-init.c"
+fi
 (cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9) >"$out/initramfs.cpio.gz"
 
 ############################################################################
@@ -297,11 +344,26 @@ mon="$out/monitor"
 mkfifo "$mon.in" "$mon.out"
 cat "$mon.out" >"$out/monitor.log" &
 reader=$!
-log "booting (vga=$vga)"
-qemu-system-x86_64 -m 256 -smp 1 -kernel "$image" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 ignore_loglevel vga=$vga panic=0 drm.panic_screen=qr_code${append:+ $append}" \
-	-vga std -display none -serial "file:$serial" -monitor "pipe:$mon" \
-	-no-reboot -nodefaults -no-user-config &
+log "booting ($arch, vga=$vga)"
+cmdline="ignore_loglevel panic=0 drm.panic_screen=qr_code${append:+ $append}"
+common=(-m 256 -smp 1 -kernel "$image" -initrd "$out/initramfs.cpio.gz" -display none
+	-serial "file:$serial" -monitor "pipe:$mon" -no-reboot -nodefaults -no-user-config)
+case "$arch" in
+x86_64)
+	qemu-system-x86_64 "${common[@]}" -vga std \
+		-append "console=ttyS0 vga=$vga $cmdline" &
+	;;
+arm64)
+	# EDK2 loads the kernel and initramfs QEMU hands it and boots the
+	# kernel's EFI stub, which sets the GOP mode video=efifb: asks for on
+	# ramfb, a linear framebuffer (virtio-gpu's GOP is blit-only). Without
+	# ACPI tables EDK2 passes QEMU's device tree on, which the kernel
+	# (no CONFIG_ACPI) needs.
+	qemu-system-aarch64 "${common[@]}" -machine virt,acpi=off -cpu cortex-a57 \
+		-bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd -device ramfb \
+		-append "console=ttyAMA0 video=efifb:$vga panicqr_marker=$marker $cmdline" &
+	;;
+esac
 qemu=$!
 exec 3>"$mon.in"
 cleanup() {

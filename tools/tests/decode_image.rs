@@ -323,6 +323,10 @@ fn readme_pictures_decode() {
             "docs/qemu-panic-screen.png",
             &b"Kernel panic - not syncing"[..],
         ),
+        (
+            "docs/qemu-arm64-panic-screen.png",
+            &b"Kernel panic - not syncing"[..],
+        ),
     ] {
         let image = load_image(&root.join(picture)).unwrap_or_else(|e| panic!("{picture}: {e}"));
         let decoded =
