@@ -29,7 +29,7 @@ use crate::qr::format;
 use crate::qr::mask::{self, Mask};
 use crate::qr::matrix::{self, FunctionMap};
 use crate::qr::reed_solomon::{add_error_correction, Blocks};
-use crate::qr::rows::{load_row, span, store_row};
+use crate::qr::rows::{load_row, span, store_row, transpose_in_place};
 use crate::qr::segment::{self, Mode, Segment};
 use crate::qr::version::{image_len, scratch_len, Ecc, Version};
 use crate::Error;
@@ -220,9 +220,14 @@ impl DataCodewords {
         let width = usize::from(version.width());
         let pitch = width.div_ceil(8);
         image.fill(0);
-        matrix::place_codewords(image, pitch, &map, codewords, blocks);
+        // Placement leaves the columns as rows; the mask scores take them
+        // so, and turn the image back to rows.
+        matrix::place_columns(image, pitch, &map, codewords, blocks);
         let mask = match self.mask {
-            Some(mask) => mask,
+            Some(mask) => {
+                transpose_in_place(image, pitch, width);
+                mask
+            }
             None => mask::best(&mask::penalties(image, pitch, &map, self.ecc)),
         };
         mask::apply(image, pitch, &map, mask);

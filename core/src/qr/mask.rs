@@ -1,10 +1,14 @@
 //! The eight mask patterns and the penalty rules N1–N4 of ISO/IEC 18004.
 //!
 //! The penalty is computed bit-parallel: a row is three 64-bit words, runs
-//! and finder-like patterns are found with shifts and masks, and columns are
-//! turned into rows by transposing the image in place, 32×32 bits at a time.
-//! The scores equal those of the reference implementation rule for rule, so
-//! automatic selection picks the same mask (ties go to the lowest number).
+//! and finder-like patterns are found with shifts and masks. The columns are
+//! scored on the image as placement leaves it, transposed, before the one
+//! in-place transpose that turns it into rows; a line that two masks invert
+//! alike is scored once; finder-like patterns, rare, are narrowed with masks
+//! before an exact check out of line. The scores equal those of the
+//! reference implementation rule for rule, so automatic selection picks the
+//! same mask (ties go to the lowest number). `docs/mask-selection.md` has
+//! the method and its figures.
 //!
 //! A line (a row, or a column once transposed) is a [`Row`]: module `x` at
 //! bit `63 - x % 64` of word `x / 64`, dark set, and every bit outside the
@@ -91,6 +95,38 @@ static ROWS: [[Row; 12]; 8] = pattern_table(false);
 /// `COLUMNS[mask][x % 12]`: the modules of column `x` that the mask inverts.
 static COLUMNS: [[Row; 12]; 8] = pattern_table(true);
 
+/// For each residue of the fixed coordinate modulo 12 and each mask, the
+/// lowest-numbered mask that inverts the same modules of that line. About a
+/// fifth of the lines of one mask are those of a lower one (mask 0 inverts
+/// the even rows of the even columns, as mask 1 does): away from the format
+/// modules, which differ from mask to mask, they score alike.
+const fn same_lines(table: &[[Row; 12]; 8]) -> [[u8; 8]; 12] {
+    let mut same = [[0u8; 8]; 12];
+    let mut fixed = 0;
+    while fixed < 12 {
+        let mut mask = 0;
+        while mask < 8 {
+            let mut lower = 0;
+            while lower < mask {
+                let (a, b) = (&table[mask][fixed], &table[lower][fixed]);
+                if a[0] == b[0] && a[1] == b[1] && a[2] == b[2] {
+                    break;
+                }
+                lower += 1;
+            }
+            same[fixed][mask] = lower as u8;
+            mask += 1;
+        }
+        fixed += 1;
+    }
+    same
+}
+
+/// `SAME_ROWS[y % 12][mask]`: see [`same_lines`].
+static SAME_ROWS: [[u8; 8]; 12] = same_lines(&pattern_table(false));
+/// `SAME_COLUMNS[x % 12][mask]`: see [`same_lines`].
+static SAME_COLUMNS: [[u8; 8]; 12] = same_lines(&pattern_table(true));
+
 /// Applies `mask` to the data modules of an image that holds only the
 /// placed codewords, and sets the dark function modules.
 pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mask) {
@@ -147,23 +183,22 @@ fn is_clear(r: &Row) -> bool {
     r[0] | r[1] | r[2] == 0
 }
 
-/// Returns the set bits of a row.
 #[inline(always)]
-fn count(r: &Row) -> u32 {
-    weighted_count(r, &[0; 3])
+fn or(a: &Row, b: &Row) -> Row {
+    [a[0] | b[0], a[1] | b[1], a[2] | b[2]]
 }
 
-/// Returns the set bits of `a` plus twice those of `b`.
+/// Returns the set bits of a row.
 ///
 /// Without a population count instruction (the baseline x86-64 the kernel
 /// builds for has none), each word's bits are summed per byte and the bytes
-/// of all six words added before one multiply gathers them: cheaper than six
-/// separate counts. Each byte sums at most 3 × 8 + 2 × 3 × 8 = 72.
+/// of the three words added before one multiply gathers them: cheaper than
+/// three separate counts. Each byte sums at most 3 × 8 = 24, and all of them
+/// at most 192, so the top byte of the product holds the sum.
 #[inline(always)]
-fn weighted_count(a: &Row, b: &Row) -> u32 {
+fn count(r: &Row) -> u32 {
     if cfg!(target_feature = "popcnt") {
-        let ones = a[0].count_ones() + a[1].count_ones() + a[2].count_ones();
-        return ones + 2 * (b[0].count_ones() + b[1].count_ones() + b[2].count_ones());
+        return r[0].count_ones() + r[1].count_ones() + r[2].count_ones();
     }
     #[inline(always)]
     fn bytes(x: u64) -> u64 {
@@ -172,8 +207,7 @@ fn weighted_count(a: &Row, b: &Row) -> u32 {
         let x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
         (x + (x >> 4)) & 0x0f0f_0f0f_0f0f_0f0f
     }
-    let sum =
-        bytes(a[0]) + bytes(a[1]) + bytes(a[2]) + 2 * (bytes(b[0]) + bytes(b[1]) + bytes(b[2]));
+    let sum = bytes(r[0]) + bytes(r[1]) + bytes(r[2]);
     (sum.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
@@ -268,99 +302,127 @@ fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
 /// The N1 and N3 penalty points of one line (a row, or a column
 /// transposed): runs of five or more modules of one colour, and finder-like
 /// patterns. Modules outside the line are light, as the quiet zone is.
-#[inline]
+#[cfg(test)]
 fn line_penalty(d: &Row, after_first: &Row) -> u32 {
-    // N1: 3 points for each run of 5 modules of one colour, and 1 more for
-    // each module past 5. `same` marks each module the same colour as the
-    // one before it (the first module has none: the quiet zone does not
-    // extend runs here, as it does in N3). `run5` then marks the last module
-    // of every 5 in a row, so a run of `len` marks `len - 4`; `run6` marks
-    // the last of every 6, so `run5 & !run6` marks each run once, at its
-    // fifth module. `len - 4 + 2 = 3 + (len - 5)`.
+    let (x, same) = neighbours(d, after_first);
+    scan_line(d, &x, &same)
+}
+
+/// Returns, for a line, the module before each module (`x`, light before
+/// the first) and the modules the same colour as the one before them
+/// (`same`; the first module has none: the quiet zone does not extend runs
+/// here, as it does in N3). `after_first` holds the modules of the line but
+/// its first.
+#[inline(always)]
+fn neighbours(d: &Row, after_first: &Row) -> (Row, Row) {
     let x = shr(d, 1);
     let same = and_not(after_first, &[d[0] ^ x[0], d[1] ^ x[1], d[2] ^ x[2]]);
-    let same2 = and(&same, &shr(&same, 1));
-    let run5 = and(&same2, &shr(&same2, 2));
-    let run6 = and(&run5, &shr(&same, 4));
-    let n1 = weighted_count(&run5, &and_not(&run5, &run6));
+    (x, same)
+}
+
+/// Scans one line (a row, or a column transposed) for the rules N1 and N3,
+/// given its [`neighbours`], and returns their points. Modules outside the
+/// line are light, as the quiet zone is.
+///
+/// The common case costs fifteen shifts of the line (sixteen with
+/// [`neighbours`]) and no branch taken: finder-like patterns are rare, and
+/// are checked out of line.
+#[inline(always)]
+fn scan_line(d: &Row, x: &Row, same: &Row) -> u32 {
+    // N1: 3 points for each run of 5 modules of one colour, and 1 more for
+    // each module past 5, so `len - 2` for a run of `len`. `five` marks the
+    // last module of every 5 in a row, so from the fifth module of each run
+    // of 5 or more to its end. Widened by two modules towards the start of
+    // the run, that is `len - 2` modules, and the runs stay apart.
+    let same2 = and(same, &shr(same, 1));
+    let five = and(&same2, &shr(&same2, 2));
+    let wider = or(&five, &shl(&five, 1));
+    let runs = or(&wider, &shl(&wider, 1));
 
     // N3: 40 points for each finder-like pattern, dark-light-dark-light-dark
     // in the ratio 1:1:3:1:1, with 4 light modules on either side (and at
-    // least 1 on the other). Each side that qualifies counts once.
+    // least 1 on the other). Each side that qualifies counts once. Patterns
+    // are rare: the masks below keep the places where one may end, nearly
+    // none, and [`finder_points`] checks and counts them out of line.
     //
-    // Unit 1: `core` marks each `e` where 1011101 ends, with light at `e - 7`
-    // and `e + 1`; then 3 more light before it, or 3 more after it, score.
-    let d2 = shr(d, 2);
-    let d3 = shr(d, 3);
-    let d4 = shr(d, 4);
-    let d5 = shr(d, 5);
-    let d6 = shr(d, 6);
-    let d7 = shr(d, 7);
-    let dn1 = shl(d, 1);
-    let mut core = [0u64; 3];
+    // Unit 1: `core` marks each `e` where 1011101 ends, with light at
+    // `e + 1`: `rise` marks a dark module after a light one, at `e`, `e - 4`
+    // and `e - 6`, and `pair` two dark ones, at `e - 2`. `near` marks each
+    // module with a dark one among it and the two before it: `e - 8` to
+    // `e - 10` are light where `near` shifted by 8 is clear, and `e + 2` to
+    // `e + 4` where it shifted back by 4 is. With light at `e - 7` and
+    // `e + 1` in the core, one of them completes 4 light modules on a side.
+    let rise = and_not(d, x);
+    let pair = and(d, x);
+    let pair2 = shr(&pair, 2);
+    let rise4 = shr(&rise, 4);
+    let rise6 = shr(&rise, 6);
+    let next = shl(d, 1);
+    let near = or(&or(d, x), &shr(d, 2));
+    let before = shr(&near, 8);
+    let after = shl(&near, 4);
+    let mut unit1 = [0u64; 3];
     for i in 0..3 {
-        core[i] = d[i] & !x[i] & d2[i] & d3[i] & d4[i] & !d5[i] & d6[i] & !d7[i] & !dn1[i];
+        unit1[i] = rise[i] & rise4[i] & rise6[i] & pair2[i] & !next[i] & !(before[i] & after[i]);
     }
-    let mut n3 = 0u32;
-    if !is_clear(&core) {
-        let (b8, b9, b10) = (shr(d, 8), shr(d, 9), shr(d, 10));
-        let (a2, a3, a4) = (shl(d, 2), shl(d, 3), shl(d, 4));
-        // Scores count modules of a line of at most 177 (a few points
-        // each): these sums and those below stay far from `u32::MAX`.
-        for i in 0..3 {
-            n3 = n3.wrapping_add((core[i] & !(b8[i] | b9[i] | b10[i])).count_ones());
-            n3 = n3.wrapping_add((core[i] & !(a2[i] | a3[i] | a4[i])).count_ones());
-        }
+    // Units 2 and more: the middle dark run is 3n ≥ 6 modules, followed by
+    // n ≥ 2 light ones. `six` marks the last of every 6 dark modules in a
+    // row, `fall` each pair of dark modules followed by two light ones, so
+    // `six & fall` the end of each maximal dark run of 6 or more with two
+    // light modules after it. A unit of 2 then needs a run of exactly 6
+    // with light, light, dark, dark before it (`fall` 8 modules back), a
+    // unit of 3 or more a run of 9 or more (`six` 3 modules back); the
+    // exact check out of line does the rest.
+    let four = and(&pair, &pair2);
+    let six = and(&pair, &shr(&four, 2));
+    let fall = and_not(&pair, &or(&next, &shl(d, 2)));
+    let fall8 = shr(&fall, 8);
+    let six3 = shr(&six, 3);
+    let mut scaled = [0u64; 3];
+    for i in 0..3 {
+        scaled[i] = six[i] & fall[i] & (fall8[i] | six3[i]);
     }
-
-    // Units 2 and more: the middle dark run is 3n ≥ 6 modules. `six` marks
-    // the last of every 6 dark modules in a row; `ends` keeps those followed
-    // by 2 light ones (`x + 1` and `x + 2`), the least light a unit of 2 or
-    // more leaves after the middle run. So `ends` marks the end of each
-    // maximal dark run of 6 or more that can be a middle run. Those are rare,
-    // and are checked further out of line.
-    let pair = and(d, &x);
-    let four = and(&pair, &shr(&pair, 2));
-    let six = and(&four, &shr(&pair, 4));
-    let light_after = [
-        dn1[0] | (d[0] << 2 | d[1] >> 62),
-        dn1[1] | (d[1] << 2 | d[2] >> 62),
-        dn1[2] | d[2] << 2,
-    ];
-    let ends = and_not(&six, &light_after);
-    if !is_clear(&ends) {
-        n3 = n3.wrapping_add(scaled_candidates(d, &ends, &d6));
-    }
-    n1.wrapping_add(n3.wrapping_mul(40))
+    let finders = if is_clear(&or(&unit1, &scaled)) {
+        0
+    } else {
+        finder_points(d, &unit1, &scaled)
+    };
+    // A line has at most 177 modules: no count comes near `u32::MAX`.
+    count(&runs).wrapping_add(finders)
 }
 
-/// Narrows the ends of dark runs of 6 or more to those that can be scaled
-/// finder-like patterns, and counts those: a run of exactly 6 must have the
-/// unit-2 core around it (checked with shifts), and runs of 9 or more are
-/// rare enough to check one by one.
+/// The N3 points of a line with candidate patterns (see [`scan_line`]):
+/// `unit1` marks the ends of unit-1 cores with 4 light modules on one side
+/// at least, `scaled` the ends of dark runs that may be the middle of a
+/// pattern of a larger unit. Rare, so kept out of line.
 #[inline(never)]
-fn scaled_candidates(d: &Row, ends: &Row, d6: &Row) -> u32 {
-    let exactly_six = and_not(ends, d6);
-    // Runs of 9 or more.
-    let (d7, d8) = (shr(d, 7), shr(d, 8));
-    let mut candidates = [0u64; 3];
-    for i in 0..3 {
-        candidates[i] = ends[i] & d6[i] & d7[i] & d8[i];
+fn finder_points(d: &Row, unit1: &Row, scaled: &Row) -> u32 {
+    let mut n3 = 0u32;
+    if !is_clear(unit1) {
+        // Each side with 4 light modules counts once.
+        let near = or(&or(d, &shr(d, 1)), &shr(d, 2));
+        n3 = sparse_count(&and_not(unit1, &shr(&near, 8)))
+            .wrapping_add(sparse_count(&and_not(unit1, &shl(&near, 4))));
     }
-    if !is_clear(&exactly_six) {
-        // Light at e-7, dark at e-8 and e-9, light at e-10; dark at e+3 and
-        // e+4, light at e+5.
-        let (b7, b8, b9, b10) = (d7, d8, shr(d, 9), shr(d, 10));
-        let (a3, a4, a5) = (shl(d, 3), shl(d, 4), shl(d, 5));
-        for i in 0..3 {
-            candidates[i] |=
-                exactly_six[i] & !b7[i] & b8[i] & b9[i] & !b10[i] & a3[i] & a4[i] & !a5[i];
+    if !is_clear(scaled) {
+        n3 = n3.wrapping_add(scaled_patterns_at(d, scaled));
+    }
+    n3.wrapping_mul(40)
+}
+
+/// Returns the set bits of a row that has few: one step for each.
+#[inline(always)]
+fn sparse_count(r: &Row) -> u32 {
+    let mut n = 0u32;
+    for &word in r {
+        let mut bits = word;
+        while bits != 0 {
+            // At most 192 steps.
+            n = n.wrapping_add(1);
+            bits &= bits.wrapping_sub(1);
         }
     }
-    if is_clear(&candidates) {
-        return 0;
-    }
-    scaled_patterns_at(d, &candidates)
+    n
 }
 
 /// Counts the scaled finder-like patterns around the dark runs that end at
@@ -407,8 +469,12 @@ fn dark_run_before(d: &Row, end: usize) -> usize {
 }
 
 /// Returns the penalty score of each mask for an image that holds only the
-/// placed codewords (function modules light). The image is transposed and
-/// back while the columns are scored, and holds the same bits on return.
+/// placed codewords (function modules light), transposed, as
+/// [`place_columns`] leaves it: row `x` of the image is column `x` of the
+/// code. The columns are scored first, then the image is transposed in
+/// place, and then its rows are scored: on return it holds the rows.
+///
+/// [`place_columns`]: crate::qr::matrix::place_columns
 pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
     let width = map.width();
     let mut format = [0u32; 8];
@@ -419,8 +485,9 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
     // larger of the two, not their sum; they add into the same scores.
     let mut scores = [0u32; 8];
     let mut dark = [0u32; 8];
-    row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
     column_penalties(image, pitch, map, &format, &mut scores);
+    transpose_in_place(image, pitch, width);
+    row_penalties(image, pitch, map, &format, &mut scores, &mut dark);
 
     // N4: 10 points for each twentieth, whole or begun, by which the dark
     // share strays from one half, but the first: `k = ceil(|20 dark / total - 10|) - 1`,
@@ -434,6 +501,17 @@ pub(crate) fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: 
         *score = score.wrapping_add(k.wrapping_mul(10));
     }
     scores
+}
+
+/// Returns the dark format modules of `bits` on line `line` (a row when
+/// `along_x`), which only the first 9 and the last 8 lines hold.
+#[inline(always)]
+fn format_on(width: usize, bits: u32, line: usize, along_x: bool) -> Row {
+    if line <= 8 || line.saturating_add(8) >= width {
+        format_line(width, bits, line, along_x)
+    } else {
+        [0; 3]
+    }
 }
 
 /// Adds the row penalties of each mask to `scores` (N1, N3, N2 with the row
@@ -450,53 +528,60 @@ fn row_penalties(
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
-    let pairs = span(0, width.saturating_sub(1));
     let mut above = [[0u64; 3]; 8];
     for y in 0..width {
         let (function, dark_function) = map.row(y);
         let mut base = load_row(image, pitch, y);
-        for (word, dark) in base.iter_mut().zip(dark_function) {
-            *word |= dark;
+        let mut data = [0u64; 3];
+        for i in 0..3 {
+            base[i] |= dark_function[i];
+            data[i] = !function[i] & inside[i];
         }
         // Each mask's row: the data modules (only) inverted where the mask
-        // says, then the dark function and format modules ORed in.
+        // says, then the dark format modules ORed in. A row that is that of
+        // a lower mask takes its N1, N3 and dark modules.
+        let edge = y <= 8 || y.saturating_add(8) >= width;
+        let same_rows = &SAME_ROWS[y % 12];
+        let mut line_points = [0u32; 8];
+        let mut line_dark = [0u32; 8];
         for mask in 0..8 {
             let pattern = &ROWS[mask][y % 12];
-            let formats = format_line(width, format[mask], y, true);
+            let formats = format_on(width, format[mask], y, true);
             let mut row = [0u64; 3];
             for i in 0..3 {
-                row[i] = (base[i] ^ (pattern[i] & !function[i] & inside[i])) | formats[i];
+                row[i] = (base[i] ^ (pattern[i] & data[i])) | formats[i];
             }
-            scores[mask] = scores[mask].wrapping_add(line_penalty(&row, &after_first));
-            dark[mask] = dark[mask].wrapping_add(count(&row));
+            let (x, same) = neighbours(&row, &after_first);
+            let lower = usize::from(same_rows[mask] & 7);
+            if edge || lower == mask {
+                line_points[mask] = scan_line(&row, &x, &same);
+                line_dark[mask] = count(&row);
+            } else {
+                line_points[mask] = line_points[lower];
+                line_dark[mask] = line_dark[lower];
+            }
             // N2: 3 points for each 2×2 block of one colour, counted at its
-            // bottom-left module: `x` matches `x + 1` in this row and both
-            // match the row above. `pairs` leaves out the last column, which
-            // has no `x + 1`. Blocks need no column pass.
-            if y > 0 {
-                let up = &above[mask];
-                let next = shl(&row, 1);
-                let up_next = shl(up, 1);
-                let mut blocks = [0u64; 3];
-                for i in 0..3 {
-                    let horizontal = !(row[i] ^ next[i]);
-                    let vertical = !(row[i] ^ up[i]) & !(next[i] ^ up_next[i]);
-                    blocks[i] = horizontal & vertical & pairs[i];
-                }
-                scores[mask] = scores[mask].wrapping_add(count(&blocks).wrapping_mul(3));
-            }
+            // bottom-right module `e`, from the second row on: `e` matches
+            // `e - 1` in this row (`same`), and both match the row above
+            // (`differ` marks the modules that do not).
+            let up = &above[mask];
+            let differ = [row[0] ^ up[0], row[1] ^ up[1], row[2] ^ up[2]];
+            let blocks = and_not(&same, &or(&differ, &shr(&differ, 1)));
+            let blocks = if y > 0 { count(&blocks) } else { 0 };
+            // Counts of a line of at most 177 modules: no wrap.
+            let points = line_points[mask].wrapping_add(blocks.wrapping_mul(3));
+            scores[mask] = scores[mask].wrapping_add(points);
+            dark[mask] = dark[mask].wrapping_add(line_dark[mask]);
             above[mask] = row;
         }
     }
 }
 
-/// Adds the column penalties of each mask to `scores`: N1 and N3, on the
-/// columns turned into rows by transposing the image in place, and back
-/// afterwards. No copy of the columns is kept: this pass runs at the deepest
-/// point of encoding, where the kernel's stack is scarce.
+/// Adds the column penalties of each mask to `scores`: N1 and N3, on an
+/// image transposed, whose rows are the code's columns.
 #[inline(never)]
 fn column_penalties(
-    image: &mut [u8],
+    image: &[u8],
     pitch: usize,
     map: &FunctionMap,
     format: &[u32; 8],
@@ -505,23 +590,36 @@ fn column_penalties(
     let width = map.width();
     let inside = span(0, width);
     let after_first = span(1, width);
-    transpose_in_place(image, pitch, width);
     for x in 0..width {
         let column = load_row(image, pitch, x);
         let (function, dark_function) = map.dark_column(x);
+        let mut base = [0u64; 3];
+        let mut data = [0u64; 3];
+        for i in 0..3 {
+            base[i] = (column[i] & inside[i]) | dark_function[i];
+            data[i] = !function[i] & inside[i];
+        }
+        // As for rows, a column that is that of a lower mask scores alike.
+        let edge = x <= 8 || x.saturating_add(8) >= width;
+        let same = &SAME_COLUMNS[x % 12];
+        let mut line_points = [0u32; 8];
         for mask in 0..8 {
-            let pattern = &COLUMNS[mask][x % 12];
-            let formats = format_line(width, format[mask], x, false);
-            let mut line = [0u64; 3];
-            for i in 0..3 {
-                line[i] = ((column[i] & inside[i]) ^ (pattern[i] & !function[i] & inside[i]))
-                    | formats[i]
-                    | dark_function[i];
+            let lower = usize::from(same[mask] & 7);
+            if !edge && lower != mask {
+                line_points[mask] = line_points[lower];
+            } else {
+                let pattern = &COLUMNS[mask][x % 12];
+                let formats = format_on(width, format[mask], x, false);
+                let mut line = [0u64; 3];
+                for i in 0..3 {
+                    line[i] = (base[i] ^ (pattern[i] & data[i])) | formats[i];
+                }
+                let (x, same) = neighbours(&line, &after_first);
+                line_points[mask] = scan_line(&line, &x, &same);
             }
-            scores[mask] = scores[mask].wrapping_add(line_penalty(&line, &after_first));
+            scores[mask] = scores[mask].wrapping_add(line_points[mask]);
         }
     }
-    transpose_in_place(image, pitch, width);
 }
 
 /// Returns the mask with the lowest score; ties go to the lowest number.
@@ -682,6 +780,48 @@ mod tests {
         score + 10 * k as u32
     }
 
+    /// Checks the scores of every mask of an image that holds the data
+    /// modules `dark(x, y)` says (function modules light) against the
+    /// module-by-module score of each masked matrix.
+    fn check_penalties(version: Version, mut dark: impl FnMut(usize, usize) -> bool, what: &str) {
+        let map = FunctionMap::new(version);
+        let width = usize::from(version.width());
+        let pitch = width.div_ceil(8);
+        let mut image = std::vec![0u8; image_len(version)];
+        for y in 0..width {
+            let (function, _) = map.row(y);
+            let mut row = [0u64; 3];
+            for x in 0..width {
+                if !bit(&function, x) && dark(x, y) {
+                    set_bit(&mut row, x);
+                }
+            }
+            store_row(&mut image, pitch, y, &row);
+        }
+        // Scoring takes the image transposed, and leaves it as rows.
+        let mut columns = image.clone();
+        transpose_in_place(&mut columns, pitch, width);
+        let scores = penalties(&mut columns, pitch, &map, Ecc::Medium);
+        assert_eq!(columns, image, "{what}");
+        for mask in 0..8u8 {
+            let mut masked = image.clone();
+            apply(&mut masked, pitch, &map, Mask(mask));
+            place_format(&mut masked, pitch, width, Ecc::Medium, mask);
+            let modules: Vec<Vec<bool>> = (0..width)
+                .map(|y| {
+                    let row = load_row(&masked, pitch, y);
+                    (0..width).map(|x| bit(&row, x)).collect()
+                })
+                .collect();
+            assert_eq!(
+                scores[usize::from(mask)],
+                naive_score(&modules),
+                "V{} mask {mask}: {what}",
+                version.number()
+            );
+        }
+    }
+
     #[test]
     fn penalties_match_a_module_by_module_score() {
         let mut seed = 0x1234_5678_u32;
@@ -693,42 +833,113 @@ mod tests {
             &[1, 2, 6, 7, 14, 21, 32, 40]
         };
         for &v in versions {
-            let version = Version::new(v).unwrap();
-            let map = FunctionMap::new(version);
-            let width = usize::from(version.width());
-            let pitch = width.div_ceil(8);
-            // Random data modules, function modules light: what placement
-            // leaves behind.
-            let mut image = std::vec![0u8; image_len(version)];
-            for y in 0..width {
-                let (function, _) = map.row(y);
-                let mut row = [0u64; 3];
-                for x in 0..width {
+            // Random data modules: what placement leaves behind.
+            check_penalties(
+                Version::new(v).unwrap(),
+                |_, _| {
                     seed ^= seed << 13;
                     seed ^= seed >> 17;
                     seed ^= seed << 5;
-                    if !bit(&function, x) && seed & 1 == 1 {
-                        set_bit(&mut row, x);
+                    seed & 1 == 1
+                },
+                "random",
+            );
+        }
+    }
+
+    #[test]
+    fn penalties_match_on_structured_modules() {
+        // Long runs, whole blocks of one colour, and finder-like patterns of
+        // every unit, along rows and along columns: far from random, and
+        // the shared lines, the filters and the counts must still agree.
+        let versions: &[u8] = if cfg!(miri) { &[2] } else { &[1, 7, 27, 40] };
+        // A finder-like pattern of unit `n` with 4n light modules on each
+        // side, tiled: 15n modules.
+        let finder = |n: usize, at: usize| {
+            let k = at % (15 * n);
+            let on = |from: usize, len: usize| k >= from * n && k < (from + len) * n;
+            on(4, 1) || on(6, 3) || on(10, 1)
+        };
+        for &v in versions {
+            let version = Version::new(v).unwrap();
+            check_penalties(version, |_, _| false, "all light");
+            check_penalties(version, |_, _| true, "all dark");
+            for k in 1..=6 {
+                check_penalties(version, |x, _| x / k % 2 == 0, "vertical stripes");
+                check_penalties(version, |_, y| y / k % 2 == 0, "horizontal stripes");
+                check_penalties(version, |x, y| (x / k + y / k) % 2 == 0, "squares");
+            }
+            for n in 1..=5 {
+                check_penalties(version, |x, _| finder(n, x), "finders in rows");
+                check_penalties(version, |_, y| finder(n, y), "finders in columns");
+                check_penalties(version, |x, y| finder(n, x + 3 * y), "finders aslant");
+            }
+        }
+    }
+
+    #[test]
+    fn shared_lines_have_the_same_pattern() {
+        for (table, same) in [(&ROWS, &SAME_ROWS), (&COLUMNS, &SAME_COLUMNS)] {
+            for fixed in 0..12 {
+                for mask in 0..8 {
+                    let lower = usize::from(same[fixed][mask]);
+                    assert_eq!(table[mask][fixed], table[lower][fixed]);
+                    // The lowest such mask, so computed before `mask`.
+                    assert!((0..lower).all(|m| table[m][fixed] != table[mask][fixed]));
+                }
+            }
+        }
+        // About a fifth of the lines are shared.
+        let shared = |same: &[[u8; 8]; 12]| {
+            (0..12)
+                .flat_map(|f| (0..8).map(move |m| (f, m)))
+                .filter(|&(f, m)| usize::from(same[f][m]) != m)
+                .count()
+        };
+        assert_eq!((shared(&SAME_ROWS), shared(&SAME_COLUMNS)), (21, 18));
+    }
+
+    #[test]
+    fn scaled_finder_patterns_in_any_context() {
+        // A finder-like pattern of unit 1 to 6 at every offset of a line of
+        // random modules, and with its light margins cut short: the bit
+        // filters of `scan_line` must let every real one through.
+        let mut seed = 0x2545_f491_u32;
+        for n in 1..=6usize {
+            for width in [21usize, 64, 65, 128, 177] {
+                for at in 0..width {
+                    for margin in [1usize, 2, 4] {
+                        let mut pattern = std::string::String::new();
+                        for x in 0..width {
+                            seed ^= seed << 13;
+                            seed ^= seed >> 17;
+                            seed ^= seed << 5;
+                            let k = x as isize - at as isize;
+                            let unit = |from: isize, len: isize| {
+                                k >= from * n as isize && k < (from + len) * n as isize
+                            };
+                            let c = if unit(0, 1) || unit(2, 3) || unit(6, 1) {
+                                '#'
+                            } else if unit(1, 1)
+                                || unit(5, 1)
+                                || (k < 0 && -k <= (margin * n) as isize)
+                                || (k >= 7 * n as isize && k < ((7 + margin) * n) as isize)
+                            {
+                                '.'
+                            } else if seed & 1 == 1 {
+                                '#'
+                            } else {
+                                '.'
+                            };
+                            pattern.push(c);
+                        }
+                        assert_eq!(
+                            line_penalty(&line(&pattern), &span(1, width)),
+                            reference_line(&pattern),
+                            "{pattern}"
+                        );
                     }
                 }
-                store_row(&mut image, pitch, y, &row);
-            }
-            let scores = penalties(&mut image, pitch, &map, Ecc::Medium);
-            for mask in 0..8u8 {
-                let mut masked = image.clone();
-                apply(&mut masked, pitch, &map, Mask(mask));
-                place_format(&mut masked, pitch, width, Ecc::Medium, mask);
-                let modules: Vec<Vec<bool>> = (0..width)
-                    .map(|y| {
-                        let row = load_row(&masked, pitch, y);
-                        (0..width).map(|x| bit(&row, x)).collect()
-                    })
-                    .collect();
-                assert_eq!(
-                    scores[usize::from(mask)],
-                    naive_score(&modules),
-                    "V{v} mask {mask}"
-                );
             }
         }
     }

@@ -5,7 +5,7 @@
 //! Rows are [`Row`]s, three 64-bit words (see [`crate::qr::rows`]).
 
 use crate::qr::reed_solomon::Blocks;
-use crate::qr::rows::{bit, set_bit, span, store_row, transpose_in_place, Row};
+use crate::qr::rows::{bit, set_bit, span, store_row, Row};
 use crate::qr::version::Version;
 
 /// Places `bits` (most significant first, `len` of them) at `x`.
@@ -387,8 +387,13 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
 /// function modules, which stay light, as do the remainder modules. `image`
 /// must be cleared.
 ///
-/// Each pair of columns is gathered in registers and stored as a row of a
-/// transposed image; one in-place transpose then turns the columns into rows.
+/// The image is left transposed: row `x` of it holds column `x` of the code.
+/// Each pair of columns is gathered in registers and stored as such a row;
+/// one in-place transpose ([`transpose_in_place`]) then turns the columns
+/// into rows, after automatic mask selection has scored the columns (see
+/// [`crate::qr::mask::penalties`]).
+///
+/// [`transpose_in_place`]: crate::qr::rows::transpose_in_place
 ///
 /// The zigzag takes two columns at a time from the right edge, `right` and
 /// `right - 1`, skipping column 6 (the vertical timing pattern). In each
@@ -401,7 +406,7 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
 /// Runs are at most 28 rows, since [`BitStream::take`] gives at most 56 bits,
 /// and short runs, or rows where only one column holds data, go module by
 /// module. Column 6 is never stored, so it keeps the cleared image's zeros.
-pub(crate) fn place_codewords(
+pub(crate) fn place_columns(
     image: &mut [u8],
     pitch: usize,
     map: &FunctionMap,
@@ -478,7 +483,6 @@ pub(crate) fn place_codewords(
         }
         right -= 2;
     }
-    transpose_in_place(image, pitch, width);
 }
 
 #[cfg(test)]
