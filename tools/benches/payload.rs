@@ -8,7 +8,14 @@
 //! - `PANICQR_PART`: `even` or `odd` keeps every other log, by name, as
 //!   `scripts/build-dictionary.py --part` does, to measure on held-out logs;
 //! - `PANICQR_DICT`: a dictionary file to use instead of the built-in one
-//!   (for example one built from the other part).
+//!   (for example one built from the other part);
+//! - `PANICQR_BENCH`: `fit` runs only the fit's speed against the reference
+//!   fit and its bytes carried, `capacity` only the rest; both by default.
+//!
+//! The fit's speed is measured against
+//! `panicqr_tools::fit_reference::fit_compressed_reference` (the fit before
+//! the fast estimate) in the same run: rounds alternate between the two,
+//! and the ratio is the median of the rounds' ratios.
 
 use std::ffi::{c_int, c_void};
 
@@ -206,6 +213,14 @@ fn main() {
     let mut out = vec![0u8; 4096];
     let mut zout = vec![0u8; 1 << 16];
 
+    let which = std::env::var("PANICQR_BENCH").unwrap_or_default();
+    if which != "capacity" {
+        fit_against_reference(&corpus, &names, dict, &mut ws, &mut out);
+    }
+    if which == "fit" {
+        return;
+    }
+
     // ----- Capacity table -----
     println!("\nLog bytes carried with a {URL_LEN}-byte URL at level L: Linux (zlib 6/12/4, 39/40 estimate) / ours without dictionary / ours with the dictionary allowed (the better of with and without, as encode_kmsg does)");
     print!("{:52} {:>6}", "log", "bytes");
@@ -321,3 +336,119 @@ fn main() {
     println!("\nMemory: our deflate workspace {} bytes; Linux's zlib_deflate_workspacesize(12, 4) on x86_64 {} bytes",
         WORKSPACE_LEN, panicqr::payload::deflate::LINUX_ZLIB_WORKSPACE_LEN);
 }
+
+/// The capacity of a `URL_LEN`-byte URL at `version`, level L, with the
+/// dictionary's `&zd=<id>` when `dict`.
+fn url_capacity(version: u8, dict: bool) -> usize {
+    let marker = "&".len() + KMSG_DICTIONARY_PARAM.len() + "=0".len();
+    let url_len = URL_LEN + if dict { marker } else { 0 };
+    panic_url_capacity(Version::new(version).unwrap(), Ecc::Low, url_len)
+}
+
+/// The fit against the reference fit: speed on the 16 KB log, interleaved,
+/// and bytes carried on every log.
+fn fit_against_reference(
+    corpus: &str,
+    names: &[String],
+    dict: &[u8],
+    ws: &mut [u8],
+    out: &mut [u8],
+) {
+    use panicqr_tools::fit_reference::fit_compressed_reference;
+
+    let speed_log = format!("{corpus}/12-arm64-pine64-full-boot-vfs-root-panic.log");
+    if let Ok(log) = std::fs::read(&speed_log) {
+        println!(
+            "\nFit of 12-arm64-pine64-full-boot-vfs-root-panic.log ({} bytes), {URL_LEN}-byte URL, level L: the reference fit (gallop and bisect, every trial with the full compressor) and the fit, alternating rounds of {FIT_BATCH} fits each; median times and the median of the rounds' ratios",
+            log.len()
+        );
+        println!("| version | dictionary | reference | fit | reference / fit | compressions (reference / fit) | bytes carried (reference / fit) |");
+        println!("|---|---|---|---|---|---|---|");
+        for v in [10u8, 20, 40] {
+            for with in [false, true] {
+                let d = with.then_some(dict);
+                let cap = url_capacity(v, with);
+                let out = &mut out[..cap];
+                let reference = fit_compressed_reference(&log, d, ws, out).unwrap();
+                let fit = fit_compressed(&log, d, ws, out).unwrap();
+                let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+                let start = Instant::now();
+                while ratios.len() < 7
+                    || (start.elapsed() < Duration::from_millis(3000) && ratios.len() < 101)
+                {
+                    let t = Instant::now();
+                    for _ in 0..FIT_BATCH {
+                        std::hint::black_box(fit_compressed_reference(&log, d, ws, out).unwrap());
+                    }
+                    let a = t.elapsed() / FIT_BATCH;
+                    let t = Instant::now();
+                    for _ in 0..FIT_BATCH {
+                        std::hint::black_box(fit_compressed(&log, d, ws, out).unwrap());
+                    }
+                    let b = t.elapsed() / FIT_BATCH;
+                    ratios.push(a.as_secs_f64() / b.as_secs_f64());
+                    t_ref.push(a);
+                    t_fit.push(b);
+                }
+                ratios.sort_by(|x, y| x.total_cmp(y));
+                println!(
+                    "| V{v} | {} | {:.3?} | {:.3?} | {:.1}× | {} / {} | {} / {} |",
+                    if with { "yes" } else { "no" },
+                    median(t_ref),
+                    median(t_fit),
+                    ratios[ratios.len() / 2],
+                    reference.compressions,
+                    fit.compressions,
+                    log.len() - reference.tail_start,
+                    log.len() - fit.tail_start,
+                );
+            }
+        }
+    }
+
+    println!("\nLog bytes carried, reference fit -> fit, {URL_LEN}-byte URL, level L, without / with the dictionary:");
+    print!("| log | bytes |");
+    for v in VERSIONS {
+        print!(" V{v} | V{v} dictionary |");
+    }
+    println!();
+    println!("|---|---|{}", "---|---|".repeat(VERSIONS.len()));
+    let mut totals = [[0usize; 2]; 2 * VERSIONS.len()];
+    let mut worst: f64 = 0.0;
+    for name in names {
+        let log = std::fs::read(format!("{corpus}/{name}")).unwrap();
+        print!("| {name} | {} |", log.len());
+        for (i, v) in VERSIONS.into_iter().enumerate() {
+            for (j, with) in [false, true].into_iter().enumerate() {
+                let d = with.then_some(dict);
+                let cap = url_capacity(v, with);
+                let carried = |f: Result<panicqr::payload::Fit, panicqr::Error>| {
+                    f.map_or(0, |f| log.len() - f.tail_start)
+                };
+                let before = carried(fit_compressed_reference(&log, d, ws, &mut out[..cap]));
+                let after = carried(fit_compressed(&log, d, ws, &mut out[..cap]));
+                totals[2 * i + j][0] += before;
+                totals[2 * i + j][1] += after;
+                worst = worst.max((after as f64 - before as f64).abs() / before.max(1) as f64);
+                if before == after {
+                    print!(" {after} |");
+                } else {
+                    print!(" {before} -> {after} |");
+                }
+            }
+        }
+        println!();
+    }
+    print!("| **total** | |");
+    for [before, after] in totals {
+        print!(
+            " {before} -> {after} ({:+.2}%) |",
+            100.0 * (after as f64 / before as f64 - 1.0)
+        );
+    }
+    println!();
+    println!("  largest difference on one log: {:.2}%", 100.0 * worst);
+}
+
+/// Fits a round times for each side.
+const FIT_BATCH: u32 = 5;

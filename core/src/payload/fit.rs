@@ -1,6 +1,7 @@
 //! The tail fit: the longest end of the log, starting on a line, that fits
-//! the room in the code, compressed ([`fit_compressed`], in O(log lines)
-//! compressions) or raw ([`fit_raw`]).
+//! the room in the code, compressed ([`fit_compressed`]: a few fast
+//! compressions to estimate where the tail starts, then usually two full
+//! ones) or raw ([`fit_raw`]).
 
 use super::deflate;
 use crate::qr::segment::{self, Mode};
@@ -17,7 +18,8 @@ pub struct Fit {
     pub payload_len: usize,
     /// The tail does not start on a line boundary.
     pub truncated: bool,
-    /// Compressions run.
+    /// Compressions run with the full compressor (the fast ones that
+    /// estimate where the tail starts are not counted).
     pub compressions: usize,
 }
 
@@ -95,17 +97,288 @@ impl Trial<'_> {
         let limit = out.len();
         deflate::deflate(tail, self.dictionary, workspace, out, limit)
     }
+
+    /// Measures the tail from `start` with the full compressor, writing
+    /// nothing: its stream length, or a length more than `limit`.
+    fn probe(&mut self, start: usize, workspace: &mut [u8], limit: usize) -> Result<usize, Error> {
+        // As in `run`: no wrap.
+        self.compressions = self.compressions.wrapping_add(1);
+        let tail = self.kmsg.get(start..).unwrap_or(&[]);
+        deflate::deflate(tail, self.dictionary, workspace, &mut [], limit)
+    }
+
+    /// Measures the tail from `start` with the fast compressor: its stream
+    /// length, or a length more than `limit`. Not counted in
+    /// `compressions`.
+    fn estimate(&self, start: usize, workspace: &mut [u8], limit: usize) -> Result<usize, Error> {
+        let tail = self.kmsg.get(start..).unwrap_or(&[]);
+        deflate::deflate_with(
+            tail,
+            self.dictionary,
+            workspace,
+            &mut [],
+            limit,
+            deflate::Effort::Fast,
+        )
+    }
+}
+
+/// The start of the line before the one that starts at `start` (`start`
+/// is a line start above 0).
+fn prev_line_start(kmsg: &[u8], start: usize) -> usize {
+    // `start >= 1` and ends a line: the newline at `start - 1` is skipped.
+    let before = kmsg.get(..start.saturating_sub(1)).unwrap_or(&[]);
+    match before.iter().rposition(|&b| b == b'\n') {
+        // An offset in the log: no wrap.
+        Some(i) => i.wrapping_add(1),
+        None => 0,
+    }
+}
+
+/// The start of the line after the one that starts at `start`, if that
+/// line is one of the log's (see [`line_count`]).
+fn next_line_start(kmsg: &[u8], start: usize) -> Option<usize> {
+    let text = kmsg.get(..content_end(kmsg)).unwrap_or(&[]);
+    let i = text.get(start..)?.iter().position(|&b| b == b'\n')?;
+    // Offsets in the log: no wrap.
+    Some(start.wrapping_add(i).wrapping_add(1))
+}
+
+/// The first line start at or after `offset` (at most `content_end`), or
+/// `None` when no line starts there.
+fn line_start_from(kmsg: &[u8], offset: usize) -> Option<usize> {
+    if offset == 0 {
+        return Some(0);
+    }
+    if kmsg.get(offset.wrapping_sub(1)) == Some(&b'\n') && offset <= content_end(kmsg) {
+        return Some(offset);
+    }
+    next_line_start(kmsg, offset)
+}
+
+/// The fast compressor's stream is about this many times (in 1/1024) the
+/// full one's for the same log text: the estimate aims at the room times
+/// this.
+const FAST_RATIO: usize = 1060;
+/// [`FAST_RATIO`] with the dictionary, which the full compressor's
+/// optimal parse uses better.
+const FAST_RATIO_DICTIONARY: usize = 1070;
+
+/// The line start nearest `guess` strictly after `bad` and strictly before
+/// `good` (`None`: no bound), or `None` when there is none. `last` is the
+/// start of the last line.
+fn line_between(
+    kmsg: &[u8],
+    guess: usize,
+    bad: Option<usize>,
+    good: Option<usize>,
+    last: usize,
+) -> Option<usize> {
+    let mut c = line_start_from(kmsg, guess).unwrap_or(last);
+    if let Some(b) = bad {
+        if c <= b {
+            c = next_line_start(kmsg, b)?;
+        }
+    }
+    if let Some(g) = good {
+        if c >= g {
+            if g == 0 {
+                return None;
+            }
+            c = prev_line_start(kmsg, g);
+        }
+    }
+    match bad {
+        Some(b) if c <= b => None,
+        _ => Some(c),
+    }
+}
+
+/// `a * b / c`, the product saturated, and `a * b` itself when `c` is 0
+/// (callers never pass 0; `checked_div` keeps the division's panic out
+/// of the kernel object).
+fn per(a: usize, b: usize, c: usize) -> usize {
+    let product = a.saturating_mul(b);
+    product.checked_div(c).unwrap_or(product)
+}
+
+/// The tail length (in log bytes) at which the line through the measured
+/// points `p` and `q` (a start and its stream length) reaches `target`
+/// bytes of stream, if the line rises with the tail.
+fn secant(end: usize, p: (usize, usize), q: (usize, usize), target: usize) -> Option<usize> {
+    // Order the points by tail length: `short` starts later.
+    let (short, long) = if p.0 > q.0 { (p, q) } else { (q, p) };
+    let (ts, tl) = (end.saturating_sub(short.0), end.saturating_sub(long.0));
+    if tl <= ts || long.1 <= short.1 {
+        return None;
+    }
+    // Lengths of one log and its stream: the products saturate, the
+    // differences are of ordered values, and the divisor is not zero.
+    let (dt, dl) = (tl.wrapping_sub(ts), long.1.wrapping_sub(short.1));
+    let t = if target >= short.1 {
+        ts.saturating_add(per(dt, target.wrapping_sub(short.1), dl))
+    } else {
+        ts.saturating_sub(per(dt, short.1.wrapping_sub(target), dl))
+    };
+    Some(t)
+}
+
+/// Finds, with the fast compressor, the longest tail starting on a line
+/// whose fast stream is at most `target` bytes: a few compressions, each
+/// aimed by interpolating between the lengths measured (every third one
+/// bisects, so that the search stays O(log n)), stopping within two lines
+/// of it. Returns the start of the tail it aims at last, or `last` (the
+/// last line's) when even that is too long.
+fn estimate_start(
+    trial: &Trial<'_>,
+    workspace: &mut [u8],
+    target: usize,
+    last: usize,
+) -> Result<usize, Error> {
+    let kmsg = trial.kmsg;
+    let end = kmsg.len();
+    // Starts whose tail is within `target` (`good`) or not (`bad`), with
+    // their lengths. Offsets and lengths are of the log and of its
+    // stream: the products below saturate rather than wrap, and the
+    // differences are of ordered values.
+    let mut good: Option<(usize, usize)> = None;
+    let mut bad: Option<(usize, usize)> = None;
+    // The point measured before the last, for the secant.
+    let mut before: Option<(usize, usize)> = None;
+    // Log text compresses about threefold.
+    let mut guess = end.saturating_sub(target.saturating_mul(3));
+    for round in 0..64u32 {
+        let Some(cand) = line_between(kmsg, guess, bad.map(|(b, _)| b), good.map(|(g, _)| g), last)
+        else {
+            break;
+        };
+        // Streams past twice the target stop early: their length only
+        // says they are far too long.
+        let len = trial.estimate(cand, workspace, target.saturating_mul(2))?;
+        let latest = (cand, len);
+        let previous = before.replace(latest);
+        if len <= target {
+            good = Some((cand, len));
+            if cand == 0 {
+                break;
+            }
+        } else {
+            bad = Some((cand, len));
+        }
+        // Within a percent: the fast and the full streams differ by more
+        // than that from log to log, so a closer estimate would not help.
+        if len.abs_diff(target) <= target / 100 {
+            return Ok(cand);
+        }
+        // Tail lengths in bytes, and the one aimed at.
+        let aim = match (good, bad) {
+            (Some((g, gl)), Some((b, bl))) => {
+                let (tg, tb) = (end.wrapping_sub(g), end.wrapping_sub(b));
+                let half = tg.wrapping_add(tb.wrapping_sub(tg) / 2);
+                // The secant through the last two points, where it falls
+                // inside the bracket; else through the bracket's ends.
+                let (p, q) = match previous {
+                    Some(p) if round % 3 != 2 => (p, latest),
+                    _ => ((g, gl), (b, bl)),
+                };
+                secant(end, p, q, target)
+                    .filter(|&t| t > tg && t < tb)
+                    .unwrap_or(half)
+            }
+            // Proportional, aiming an eighth past the target, so that the
+            // next one more likely brackets it.
+            (Some((g, gl)), None) => {
+                let t = per(end.wrapping_sub(g), target, gl);
+                t.saturating_add(t / 8)
+            }
+            (None, Some((b, bl))) => {
+                let t = per(end.wrapping_sub(b), target, bl);
+                t.saturating_sub(t / 8)
+            }
+            (None, None) => break,
+        };
+        guess = end.saturating_sub(aim);
+        // Within two lines: the full compressor takes it from here.
+        if let (Some((g, _)), Some((b, _))) = (good, bad) {
+            let second = next_line_start(kmsg, b).and_then(|n| next_line_start(kmsg, n));
+            if second.map_or(true, |n| n >= g) {
+                break;
+            }
+        }
+    }
+    let (good, bad) = (good.map(|(g, _)| g), bad.map(|(b, _)| b));
+    Ok(line_between(kmsg, guess, bad, good, last)
+        .or(good)
+        .unwrap_or(last))
+}
+
+/// The next start the full compressor tries, strictly between `bad` and
+/// `good` (`None`: no bound), or `None` when they are adjacent lines. The
+/// tail from `cand` measured `len` bytes; the aim is where the stream,
+/// growing by `len / tail` per byte, reaches `capacity`: at least a line
+/// more or less than `cand`, and from the sixth round halfway, so that the
+/// rounds are O(log n).
+fn aim(
+    kmsg: &[u8],
+    cand: usize,
+    len: usize,
+    capacity: usize,
+    good: Option<usize>,
+    bad: Option<usize>,
+    round: u32,
+) -> Option<usize> {
+    if good == Some(0) {
+        return None;
+    }
+    let end = kmsg.len();
+    let tail = end.wrapping_sub(cand).max(1);
+    // Stream bytes per log byte, as the tail measured: `tail` log bytes
+    // for `len` stream bytes. Lengths of one log and its stream: the
+    // products saturate.
+    let goal = if round >= 5 {
+        match (good, bad) {
+            (Some(g), Some(b)) => b.wrapping_add(g.wrapping_sub(b) / 2),
+            (Some(g), None) => g / 2,
+            (None, Some(b)) => b.wrapping_add(end.wrapping_sub(b) / 2),
+            (None, None) => return None,
+        }
+    } else if len <= capacity {
+        let more = per(tail, capacity.wrapping_sub(len), len);
+        cand.saturating_sub(more)
+    } else {
+        let less = per(tail, len.wrapping_sub(capacity), len);
+        cand.saturating_add(less).min(end)
+    };
+    // At least a line from `cand`, toward the side not yet bounded.
+    let goal = if len <= capacity {
+        goal.min(prev_line_start(kmsg, cand))
+    } else {
+        goal.max(next_line_start(kmsg, cand).unwrap_or(end))
+    };
+    let last = last_lines_start(kmsg, 1);
+    if let Some(b) = bad {
+        // `b` does not fit; if the next line is the known fit, or the last
+        // line does not fit, nothing is left to try.
+        let after = next_line_start(kmsg, b)?;
+        if good.is_some_and(|g| after >= g) {
+            return None;
+        }
+    }
+    // Rounded toward the shorter tail, more likely to fit.
+    line_between(kmsg, goal, bad, good, last)
 }
 
 /// Finds the longest tail of `kmsg` that starts on a line and compresses to
 /// at most `out.len()` bytes, and leaves its zlib stream in
 /// `out[..payload_len]`.
 ///
-/// The search gallops from the end (1, 2, 4, … lines) and then bisects, so
-/// it runs O(log lines) compressions. Compressed length grows with the tail
-/// almost always; where it does not, the tail found still fits but a longer
-/// one might too. When not even the last line fits, the tail is the longest
-/// end of that line that fits and `truncated` is set.
+/// The fast compressor first estimates where the tail starts (a few
+/// compressions, interpolating between the lengths measured); the full
+/// compressor then checks that guess and the lines next to it, until a
+/// tail fits and one more line does not. Compressed length grows with the
+/// tail almost always; where it does not, the tail found still fits but a
+/// longer one might too. When not even the last line fits, the tail is the
+/// longest end of that line that fits and `truncated` is set.
 ///
 /// `workspace` needs [`WORKSPACE_LEN`](deflate::WORKSPACE_LEN) bytes.
 ///
@@ -127,51 +400,77 @@ pub fn fit_compressed(
         last_start: usize::MAX,
     };
     let lines = line_count(kmsg);
-    // Gallop: `good` lines fit (0 = none known), `bad` lines do not.
-    let mut good = 0;
-    let mut good_len = 0;
-    let mut bad = None;
-    let mut j = 1.min(lines);
-    loop {
-        let len = trial.run(last_lines_start(kmsg, j), workspace, out)?;
-        if len <= capacity {
-            good = j;
-            good_len = len;
-            if j >= lines {
-                break;
-            }
-            // `j < lines`: no wrap.
-            j = j.wrapping_mul(2).min(lines);
+    if lines == 0 {
+        let len = trial.run(0, workspace, out)?;
+        if len > capacity {
+            return Err(Error::DataTooLong {
+                needed_bits: len.saturating_mul(8),
+                available_bits: capacity.saturating_mul(8),
+            });
+        }
+        return Ok(Fit {
+            tail_start: 0,
+            payload_len: len,
+            truncated: false,
+            compressions: trial.compressions,
+        });
+    }
+    let last = last_lines_start(kmsg, 1);
+    // A multiple of 1/1024 of a buffer length: no overflow in practice,
+    // and saturated all the same.
+    let ratio = if dictionary.is_some() {
+        FAST_RATIO_DICTIONARY
+    } else {
+        FAST_RATIO
+    };
+    let target = capacity.saturating_mul(ratio) / 1024;
+    let guess = estimate_start(&trial, workspace, target, last)?;
+
+    // Check with the full compressor, from the guess on. `good` fits (its
+    // stream is in `out` when `written` is its start), `bad` does not
+    // (`None`: untried). Each round aims where the stream length, growing
+    // as the last tail measured did per byte, reaches the room: a start
+    // expected to fit is written, one expected not to is only probed, so
+    // that `out` keeps the fit.
+    let mut good: Option<(usize, usize)> = None;
+    let mut bad: Option<usize> = None;
+    let mut cand = guess;
+    let mut written = usize::MAX;
+    let mut expect_fit = true;
+    for round in 0..64u32 {
+        let len = if expect_fit {
+            written = cand;
+            trial.run(cand, workspace, out)?
         } else {
-            bad = Some(j);
+            trial.probe(cand, workspace, capacity)?
+        };
+        if len <= capacity {
+            good = Some((cand, len));
+        } else {
+            bad = Some(cand);
+        }
+        let Some(next) = aim(kmsg, cand, len, capacity, good.map(|(g, _)| g), bad, round) else {
             break;
-        }
+        };
+        // The stream length expected at `next`, growing by `len / tail`
+        // per log byte: lengths of one log, the products saturate.
+        let tail = kmsg.len().wrapping_sub(cand).max(1);
+        let expected = if next < cand {
+            len.saturating_add(per(cand.wrapping_sub(next), len, tail))
+        } else {
+            len.saturating_sub(per(next.wrapping_sub(cand), len, tail))
+        };
+        expect_fit = good.is_none() || expected <= capacity;
+        cand = next;
     }
-    // `good < bad` in the bisections, and the lengths are of the log:
-    // nothing below wraps.
-    if let Some(mut bad) = bad {
-        while bad.wrapping_sub(good) > 1 {
-            let mid = good.wrapping_add(bad.wrapping_sub(good) / 2);
-            let len = trial.run(last_lines_start(kmsg, mid), workspace, out)?;
-            if len <= capacity {
-                good = mid;
-                good_len = len;
-            } else {
-                bad = mid;
-            }
+    if let Some((start, mut len)) = good {
+        if written != start {
+            len = trial.run(start, workspace, out)?;
         }
-    }
-    // An empty log has no line to drop: its (empty) stream fits or nothing
-    // does.
-    if good > 0 || (lines == 0 && bad.is_none()) {
-        let start = last_lines_start(kmsg, good);
-        if trial.last_start != start {
-            good_len = trial.run(start, workspace, out)?;
-        }
-        debug_assert!(good_len <= capacity);
+        debug_assert!(len <= capacity);
         return Ok(Fit {
             tail_start: start,
-            payload_len: good_len,
+            payload_len: len,
             truncated: false,
             compressions: trial.compressions,
         });
@@ -182,6 +481,7 @@ pub fn fit_compressed(
     let line_start = last_lines_start(kmsg, 1);
     let end = kmsg.len();
     let (mut good, mut bad) = (0, end.wrapping_sub(line_start));
+    let mut good_len = 0;
     let mut m = 1;
     while m < bad {
         let len = trial.run(end.wrapping_sub(m), workspace, out)?;
@@ -233,10 +533,7 @@ pub fn fit_raw(kmsg: &[u8], capacity: usize) -> Fit {
     let line = if min_start == 0 || kmsg.get(min_start - 1) == Some(&b'\n') {
         min_start
     } else {
-        match kmsg
-            .get(min_start..)
-            .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
-        {
+        match kmsg.get(min_start..).and_then(first_newline) {
             // An offset in the log: no wrap.
             Some(i) => min_start.wrapping_add(i).wrapping_add(1),
             None => kmsg.len(),
@@ -252,6 +549,20 @@ pub fn fit_raw(kmsg: &[u8], capacity: usize) -> Fit {
         truncated,
         compressions: 0,
     }
+}
+
+/// Returns the offset of the first `\n` in `bytes`. A loop rather than
+/// `position`, whose count rustc 1.78 checks for overflow.
+fn first_newline(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0usize;
+    for &b in bytes {
+        if b == b'\n' {
+            return Some(i);
+        }
+        // An offset in a slice: no wrap.
+        i = i.wrapping_add(1);
+    }
+    None
 }
 
 /// Returns the bytes a byte segment can hold at `version` and `ecc`.

@@ -3,7 +3,7 @@
 //! Linux's panic screen compresses the kernel log with zlib and, when the
 //! result does not fit, drops the first line and compresses again, once per
 //! line, against an estimate of the room (39/40 of it). This module does the
-//! same job in O(log n) compressions against the exact room, with the
+//! same job in a few compressions against the exact room, with the
 //! compressor of [`deflate`] and, optionally, a preset dictionary of
 //! kernel-log vocabulary, so the same code carries more of the log.
 //!
@@ -104,7 +104,7 @@ pub struct KmsgReport {
     /// The tail does not start on a line boundary: not even the last line
     /// fits, so only its end is carried.
     pub truncated: bool,
-    /// Compressions run to find the tail.
+    /// Full compressions run to find the tail (see [`Fit::compressions`]).
     pub compressions: usize,
     /// The stream uses [`KMSG_DICTIONARY`] (the URL has `&zd=2`).
     pub dictionary: bool,

@@ -125,13 +125,15 @@ pub(super) fn block_bits(work: &mut Workspace<'_>, from: usize, to: usize) -> us
 }
 
 /// Chooses the smallest block type for the symbols `syms[from..to]`, which
-/// code `raw`, and writes the block.
+/// code `raw`, and writes the block. Unless `thorough`, the dynamic codes
+/// are those of [`block_bits`].
 pub(super) fn write_block(
     work: &mut Workspace<'_>,
     from: usize,
     to: usize,
     raw: &[u8],
     last: bool,
+    thorough: bool,
     out: &mut LsbWriter<'_>,
 ) {
     let Coded {
@@ -141,7 +143,7 @@ pub(super) fn write_block(
         hlit,
         hdist,
         hclen,
-    } = code_block(work, from, to, true);
+    } = code_block(work, from, to, thorough);
     let h = &mut work.huff;
 
     // Stored: header, padding, then LEN and NLEN and the bytes per piece.

@@ -8,7 +8,7 @@ use super::workspace::{Table16, HASH_BITS, HEAD_BYTES, PREV_BYTES};
 const WINDOW_MASK: usize = WINDOW_SIZE - 1;
 
 /// Candidates the lazy parse tries in a hash chain before giving up.
-const MAX_CHAIN: usize = 1024;
+pub(super) const MAX_CHAIN: usize = 1024;
 /// Once a match this long is held, the lazy search tries a quarter of the chain.
 const GOOD_MATCH: usize = 32;
 
@@ -172,13 +172,20 @@ impl Chains<'_, '_> {
     }
 
     /// The longest match at `pos` longer than `better_than`, as `(length,
-    /// distance)`, or `(0, 0)`; inserts `pos`.
+    /// distance)`, or `(0, 0)`, trying at most `max_chain` candidates (a
+    /// quarter once `better_than` is good); inserts `pos`.
     #[inline]
-    pub(super) fn longest(&mut self, pos: usize, better_than: usize, max: usize) -> (usize, usize) {
+    pub(super) fn longest(
+        &mut self,
+        pos: usize,
+        better_than: usize,
+        max: usize,
+        max_chain: usize,
+    ) -> (usize, usize) {
         let chain = if better_than >= GOOD_MATCH {
-            MAX_CHAIN / 4
+            max_chain / 4
         } else {
-            MAX_CHAIN
+            max_chain
         };
         let mut best = (0, 0);
         self.matches(pos, better_than, max, chain, |len, dist| best = (len, dist));

@@ -26,6 +26,10 @@
 //! counts), header included, and the block is written dynamic, fixed or
 //! stored, whichever is the smallest.
 //!
+//! The tail fit also runs a fast effort, to estimate stream lengths: the
+//! lazy parse alone with short chain searches, one block a piece, one
+//! variant of code lengths.
+//!
 //! # Files, in data order
 //!
 //! - this file: the public API, the zlib framing and the block loop;
@@ -142,6 +146,26 @@ pub fn compressed_len(
     deflate(input, dictionary, workspace, &mut [], usize::MAX)
 }
 
+/// Compresses `input` into `output` as [`compress`] does, but for a
+/// stream longer than `output` only measures: returns the stream length
+/// when the stream fits `output`, else a length more than `output.len()`
+/// (the compressor may stop at the end of a block once past it, so the
+/// length may be short of the full one). `output` holds garbage then.
+///
+/// # Errors
+///
+/// [`Error::BufferTooSmall`] if `workspace` is shorter than
+/// [`WORKSPACE_LEN`].
+pub fn compress_within(
+    input: &[u8],
+    dictionary: Option<&[u8]>,
+    workspace: &mut [u8],
+    output: &mut [u8],
+) -> Result<usize, Error> {
+    let limit = output.len();
+    deflate(input, dictionary, workspace, output, limit)
+}
+
 /// Compresses and returns the full stream length, writing only the bytes
 /// that fit in `output`. Once the stream is longer than `limit` bytes, it
 /// may stop at the end of a block and return a length that is more than
@@ -152,6 +176,29 @@ pub(crate) fn deflate(
     workspace: &mut [u8],
     output: &mut [u8],
     limit: usize,
+) -> Result<usize, Error> {
+    deflate_with(input, dictionary, workspace, output, limit, Effort::Best)
+}
+
+/// How hard the compressor works for a shorter stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Effort {
+    /// The lazy parse, then optimal parses, and the best of several
+    /// codings for each block: what [`compress`] does.
+    Best,
+    /// The lazy parse alone and one coding per block: a few times faster,
+    /// and a few percent longer. The fit estimates with it.
+    Fast,
+}
+
+/// [`deflate`] with the given effort.
+pub(crate) fn deflate_with(
+    input: &[u8],
+    dictionary: Option<&[u8]>,
+    workspace: &mut [u8],
+    output: &mut [u8],
+    limit: usize,
+    effort: Effort,
 ) -> Result<usize, Error> {
     let mut work = Workspace::split(workspace)?;
     let dict = match dictionary {
@@ -176,7 +223,7 @@ pub(crate) fn deflate(
     }
 
     let src = Source { dict, input };
-    write_blocks(&src, &mut work, &mut out, limit);
+    write_blocks(&src, &mut work, &mut out, limit, effort);
 
     out.align();
     for byte in adler32(1, input).to_be_bytes() {
@@ -187,10 +234,37 @@ pub(crate) fn deflate(
 
 /// Parses the input and writes the blocks. A block takes input while its
 /// symbols leave room for a quarter block more and one block codes them in
-/// fewer bits than two. Stops early once the output is past `limit` bytes.
-fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<'_>, limit: usize) {
+/// fewer bits than two; with the fast effort, a block is a piece. Stops
+/// early once the output is past `limit` bytes.
+fn write_blocks(
+    src: &Source<'_>,
+    work: &mut Workspace<'_>,
+    out: &mut LsbWriter<'_>,
+    limit: usize,
+    effort: Effort,
+) {
+    let best = effort == Effort::Best;
     let total = src.len();
     let d = src.dict.len();
+    if !best {
+        // One block a piece: no blocks merged or split.
+        let mut start = d;
+        loop {
+            // As below: no wrap.
+            let end = start.wrapping_add(BLOCK_LEN).min(total);
+            let n = parse(src, work, 0, start, end, start == d, false);
+            let raw = src
+                .input
+                .get(start.wrapping_sub(d)..end.wrapping_sub(d))
+                .unwrap_or(&[]);
+            let last = end == total;
+            write_block(work, 0, n, raw, last, false, out);
+            if last || out.len() > limit {
+                return;
+            }
+            start = end;
+        }
+    }
     // The current block: its first source position and symbols so far.
     let mut block_start = d;
     let mut base = 0;
@@ -200,7 +274,7 @@ fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<
     // None of the sums and differences below wraps.
     loop {
         let end = start.wrapping_add(BLOCK_LEN.wrapping_sub(base)).min(total);
-        let n = parse(src, work, base, start, end, start == d);
+        let n = parse(src, work, base, start, end, start == d, best);
         let mut nsyms = base.wrapping_add(n);
         if base > 0 {
             let one = block_bits(work, 0, nsyms);
@@ -210,7 +284,7 @@ fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<
                     .input
                     .get(block_start.wrapping_sub(d)..start.wrapping_sub(d))
                     .unwrap_or(&[]);
-                write_block(work, 0, base, raw, false, out);
+                write_block(work, 0, base, raw, false, best, out);
                 for i in 0..n {
                     let symbol = work.syms.get(base.wrapping_add(i));
                     work.syms.set(i, symbol);
@@ -225,7 +299,7 @@ fn write_blocks(src: &Source<'_>, work: &mut Workspace<'_>, out: &mut LsbWriter<
                 .input
                 .get(block_start.wrapping_sub(d)..end.wrapping_sub(d))
                 .unwrap_or(&[]);
-            write_block(work, 0, nsyms, raw, last, out);
+            write_block(work, 0, nsyms, raw, last, best, out);
             if last || out.len() > limit {
                 break;
             }

@@ -3,7 +3,7 @@
 //! of the parse before.
 
 use super::huffman::{build_lengths, count_symbols};
-use super::matches::{Chains, Source};
+use super::matches::{Chains, Source, MAX_CHAIN};
 use super::symbols::{
     dist_code, length_code, symbol_len, DIST_EXTRA, D_SYMS, LENGTH_EXTRA, LL_SYMS, MAX_MATCH,
     MIN_MATCH,
@@ -16,6 +16,9 @@ const NICE_MATCH: usize = 258;
 const OPT_CHAIN: usize = 1024;
 /// The optimal parse takes a match this long without looking inside it.
 const LONG_MATCH: usize = 32;
+/// Candidates the lazy parse alone (the fast effort) tries in a hash
+/// chain.
+const FAST_CHAIN: usize = 32;
 /// Optimal parses of the first input, each with the costs of the parse
 /// before.
 const PASSES: usize = 2;
@@ -29,20 +32,26 @@ const UNUSED_COST: u16 = 16;
 
 /// Parses `src[start..end]` with lazy evaluation, as zlib's `deflate_slow`,
 /// into the symbols from `syms[base]` on, and returns how many there are.
-/// Matches stay inside the range.
+/// Matches stay inside the range; each search tries at most `max_chain`
+/// candidates. With `restart`, the hash chains are rebuilt first; without,
+/// they must hold what came before `start` (the parse before ended there).
 fn lazy_parse(
     src: &Source<'_>,
     work: &mut Workspace<'_>,
     base: usize,
     start: usize,
     end: usize,
+    max_chain: usize,
+    restart: bool,
 ) -> usize {
     let mut chains = Chains {
         src,
         head: work.head.reborrow(),
         prev: work.prev.reborrow(),
     };
-    chains.restart(start);
+    if restart {
+        chains.restart(start);
+    }
     let syms = &mut work.syms;
     // Positions are below `src.len()` and symbol counts at most
     // `BLOCK_LEN`; a pending match starts at `pos - 1 >= start`. None of
@@ -59,7 +68,7 @@ fn lazy_parse(
             chains.insert(pos);
             (0, 0)
         } else {
-            chains.longest(pos, prev_len, max)
+            chains.longest(pos, prev_len, max, max_chain)
         };
         if pending && prev_len >= MIN_MATCH && len <= prev_len {
             // The match at `pos - 1` wins: emit it and skip over it.
@@ -260,7 +269,7 @@ fn follow_path(syms: &mut Symbols<'_>, base: usize, n: usize) -> usize {
 /// Parses `src[start..end]` into the symbols from `syms[base]` on and
 /// returns how many there are: a lazy parse gives the first costs, then
 /// each optimal parse the costs of the next, counting the block's earlier
-/// symbols too.
+/// symbols too. Unless `optimal`, the lazy parse alone.
 ///
 /// Out of line: inlined into the block loop of
 /// [`deflate`](super::deflate), the lazy parse's state would sit in the
@@ -273,10 +282,15 @@ pub(super) fn parse(
     start: usize,
     end: usize,
     first: bool,
+    optimal: bool,
 ) -> usize {
+    if !optimal {
+        // One pass a piece: the chains go on from the piece before.
+        return lazy_parse(src, work, base, start, end, FAST_CHAIN, first);
+    }
     let mut passes = PASSES;
     if first {
-        let n = lazy_parse(src, work, base, start, end);
+        let n = lazy_parse(src, work, base, start, end, MAX_CHAIN, true);
         set_costs(work, base.wrapping_add(n));
     } else if base > 0 {
         set_costs(work, base);
