@@ -179,20 +179,35 @@ pub(super) type Table16<'a, const BYTES: usize> = Table<'a, u16, BYTES>;
 /// A table of `u32`s.
 pub(super) type Table32<'a, const BYTES: usize> = Table<'a, u32, BYTES>;
 
-impl<'a, T: Element, const BYTES: usize> Table<'a, T, BYTES> {
-    /// Cuts the table's bytes off the front of `rest`, if it has enough.
-    pub(super) fn take(rest: &mut &'a mut [u8]) -> Option<Self> {
-        if rest.len() < BYTES {
+/// The workspace's bytes not yet cut into tables.
+struct Uncut<'a>(&'a mut [u8]);
+
+impl<'a> Uncut<'a> {
+    /// Cuts a table's bytes off the front, if there are enough.
+    fn table<T: Element, const BYTES: usize>(&mut self) -> Option<Table<'a, T, BYTES>> {
+        if self.0.len() < BYTES {
             return None;
         }
-        let (bytes, tail) = core::mem::take(rest).split_at_mut(BYTES);
-        *rest = tail;
+        let (bytes, tail) = core::mem::take(&mut self.0).split_at_mut(BYTES);
+        self.0 = tail;
         Some(Table {
             bytes: bytes.try_into().ok()?,
             element: PhantomData,
         })
     }
 
+    /// Cuts the two tables of an [`Alphabets`] off the front.
+    fn alphabets<T: Element, const LL: usize, const D: usize>(
+        &mut self,
+    ) -> Option<Alphabets<'a, T, LL, D>> {
+        Some(Alphabets {
+            ll: self.table()?,
+            d: self.table()?,
+        })
+    }
+}
+
+impl<'a, T: Element, const BYTES: usize> Table<'a, T, BYTES> {
     /// The bytes of element `i`, or `None` past the end. Checked before
     /// the multiplication, the index keeps the products within `BYTES`.
     #[inline(always)]
@@ -249,15 +264,6 @@ pub(super) struct Alphabets<'a, T, const LL: usize, const D: usize> {
 pub(super) type Alphabets16<'a> = Alphabets<'a, u16, LL16_BYTES, D16_BYTES>;
 /// A byte per symbol.
 pub(super) type Alphabets8<'a> = Alphabets<'a, u8, LL_SYMS, D_SYMS>;
-
-impl<'a, T: Element, const LL: usize, const D: usize> Alphabets<'a, T, LL, D> {
-    fn take(rest: &mut &'a mut [u8]) -> Option<Self> {
-        Some(Alphabets {
-            ll: Table::take(rest)?,
-            d: Table::take(rest)?,
-        })
-    }
-}
 
 /// Scratch of the code length builder: symbols sorted by weight, then the
 /// tree in place.
@@ -325,29 +331,29 @@ impl<'a> Workspace<'a> {
     }
 
     fn cut(workspace: &'a mut [u8]) -> Option<Workspace<'a>> {
-        let mut rest = workspace.get_mut(..WORKSPACE_LEN)?;
+        let mut rest = Uncut(workspace.get_mut(..WORKSPACE_LEN)?);
         let mut ws = Workspace {
-            head: Table::take(&mut rest)?,
-            prev: Table::take(&mut rest)?,
-            syms: Table::take(&mut rest)?,
-            ring: Table::take(&mut rest)?,
+            head: rest.table()?,
+            prev: rest.table()?,
+            syms: rest.table()?,
+            ring: rest.table()?,
             huff: Huffman {
-                freq: Alphabets::take(&mut rest)?,
-                lens: Alphabets::take(&mut rest)?,
-                codes: Alphabets::take(&mut rest)?,
+                freq: rest.alphabets()?,
+                lens: rest.alphabets()?,
+                codes: rest.alphabets()?,
                 sort: Sort {
-                    weights: Table::take(&mut rest)?,
-                    symbols: Table::take(&mut rest)?,
+                    weights: rest.table()?,
+                    symbols: rest.table()?,
                 },
-                cl_seq: Table::take(&mut rest)?,
+                cl_seq: rest.table()?,
                 cl: ClCode {
-                    freq: Table::take(&mut rest)?,
-                    lens: Table::take(&mut rest)?,
-                    codes: Table::take(&mut rest)?,
+                    freq: rest.table()?,
+                    lens: rest.table()?,
+                    codes: rest.table()?,
                 },
             },
         };
-        debug_assert!(rest.is_empty());
+        debug_assert!(rest.0.is_empty());
         ws.head.fill(0);
         ws.prev.fill(0);
         Some(ws)
