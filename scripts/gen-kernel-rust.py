@@ -260,20 +260,37 @@ def drop_empty_banners(s):
     return re.sub(r"(?m)^/\*----[^\n]*----\*/\n\s*(?=/\*----|\Z)", "", s)
 
 
+# The longest source line of a byte string, within checkpatch's 100 columns.
+BYTE_STRING_COLUMNS = 96
+
+
 def byte_string(data):
-    """A Rust byte string literal of `data`, one source line per line."""
+    """A Rust byte string literal of `data`: one source line per line of
+    the data, a long one split over several (each piece ends in `\\`,
+    which also skips the next piece's leading whitespace, so a piece that
+    starts with a space or tab escapes it)."""
     out = ['b"\\\n']
     for line in data.split(b"\n"):
-        text = ""
-        for k, c in enumerate(line):
+        tokens = []
+        for c in line:
             ch = chr(c)
             if ch == "\\" or ch == '"':
-                text += "\\" + ch
-            elif 32 <= c < 127 and not (k == 0 and ch in " \t"):
-                text += ch
+                tokens.append("\\" + ch)
+            elif 32 <= c < 127:
+                tokens.append(ch)
             else:
-                text += "\\x%02x" % c
-        out.append(text + "\\n\\\n")
+                tokens.append("\\x%02x" % c)
+        pieces, text = [], ""
+        for token in tokens:
+            if text and len(text) + len(token) > BYTE_STRING_COLUMNS - len("\\n\\"):
+                pieces.append(text)
+                text = ""
+            if not text and token == " ":
+                token = "\\x%02x" % ord(token)
+            text += token
+        pieces.append(text)
+        out.extend(piece + "\\\n" for piece in pieces[:-1])
+        out.append(pieces[-1] + "\\n\\\n")
     # The last piece has no newline after it in the data.
     out[-1] = out[-1][: -len("\\n\\\n")] + '"'
     return "".join(out)

@@ -15,9 +15,10 @@ pub struct KmsgRequest<'a> {
     pub arch: &'a [u8],
     /// The kernel release, sent as `v`.
     pub release: &'a [u8],
-    /// Allow [`KMSG_DICTIONARY`](super::KMSG_DICTIONARY): [`encode_kmsg`](super::encode_kmsg) fits the tail with and
-    /// without it and keeps whichever carries more of the log (the URL then
-    /// has `&zd=2`; a tie keeps the plain stream). Off (`false`, as a zeroed
+    /// Allow [`KMSG_DICTIONARY`](super::KMSG_DICTIONARY):
+    /// [`encode_kmsg`](super::encode_kmsg) fits the tail with and without
+    /// it and keeps whichever carries more of the log (the URL then has
+    /// `&zd=2`; a tie keeps the plain stream). Off (`false`, as a zeroed
     /// request has it) for the decoder page distributions deploy, which
     /// reads no dictionary: a code made with it shows no log there.
     pub dictionary: bool,

@@ -380,7 +380,8 @@ pub fn panic_url_capacity(version: Version, ecc: Ecc, url_len: usize) -> usize {
 ///
 /// let mut scratch = [0u8; scratch_len(Version::MAX)];
 /// let mut image = [0u8; image_len(Version::MAX)];
-/// let code = encode_text(b"Oops: 0000 [#1] PREEMPT SMP at 0xffff888012345678", &Options::default(), &mut scratch, &mut image)?;
+/// let text = b"Oops: 0000 [#1] PREEMPT SMP at 0xffff888012345678";
+/// let code = encode_text(text, &Options::default(), &mut scratch, &mut image)?;
 /// assert!(code.width() >= 21);
 /// # Ok::<(), panicqr::Error>(())
 /// ```

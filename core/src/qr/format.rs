@@ -3,9 +3,10 @@
 //!
 //! The format modules are placed after masking: their bits name the mask,
 //! and the mask does not apply to them. The penalty rules score each mask
-//! with its format modules in place ([`format_line`]). The version information, which depends on the
-//! version alone, is a function pattern: [`Version::information_bits`]
-//! computes it and [`crate::qr::matrix`] places it.
+//! with its format modules in place ([`format_line`]). The version
+//! information, which depends on the version alone, is a function pattern:
+//! [`Version::information_bits`] computes it and [`crate::qr::matrix`]
+//! places it.
 //!
 //! [`Version::information_bits`]: crate::qr::version::Version::information_bits
 

@@ -92,11 +92,20 @@ with tempfile.TemporaryDirectory() as tmp:
     )
 
     # Byte strings: rustc reads back exactly the bytes.
+    # Long lines are split; pieces that start with a space keep it.
     data = b' leading space\n\ttab\n"quote" \\ back\x01\x7f\n\nend'
+    for width in range(85, 100):
+        data += b"\n" + b"x" * width + b"    y" + b" \x02" * 40 + b"\\" * 60
+    literal = gen.byte_string(data)
+    check(
+        "byte string width",
+        "".join(f"{line}\n" for line in literal.split("\n") if len(line) > 100),
+        "",
+    )
     prog = os.path.join(tmp, "bytes.rs")
     with open(prog, "w") as f:
         f.write(
-            "fn main() {\n    let d: &[u8] = " + gen.byte_string(data) + ";\n"
+            "fn main() {\n    let d: &[u8] = " + literal + ";\n"
             "    std::io::Write::write_all(&mut std::io::stdout(), d).unwrap();\n}\n"
         )
     exe = os.path.join(tmp, "bytes")
