@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT OR Apache-2.0
 #
-# Runs Linux 6.12's scripts/checkpatch.pl on whole files, the way a kernel
-# maintainer would check new source files.
+# Runs Linux 6.12's scripts/checkpatch.pl the way a kernel maintainer
+# would: on whole files for new source files, and on patches (FILE ending
+# in .patch) as a patch series is checked before it is sent.
 #
 # Usage: scripts/checkpatch.sh [--strict] FILE...
 #
@@ -27,7 +28,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--strict) strict=(--strict) ;;
 	-h | --help)
-		sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	-*)
@@ -49,6 +50,27 @@ apt_install perl
 tree="$("$here/linux-source.sh")"
 checkpatch="$tree/scripts/checkpatch.pl"
 
+sources=()
+patches=()
+for file in "${files[@]}"; do
+	case "$file" in
+	*.patch) patches+=("$file") ;;
+	*) sources+=("$file") ;;
+	esac
+done
+
+status=0
 # shellcheck disable=SC2086 # PANICQR_CHECKPATCH_OPTS is a list of options.
-perl "$checkpatch" --no-tree --file --color=never --show-types --summary-file \
-	"${strict[@]}" ${PANICQR_CHECKPATCH_OPTS:-} "${files[@]}"
+if [ "${#sources[@]}" -gt 0 ]; then
+	perl "$checkpatch" --no-tree --file --color=never --show-types --summary-file \
+		"${strict[@]}" ${PANICQR_CHECKPATCH_OPTS:-} "${sources[@]}" || status=1
+fi
+# Patch mode. checkpatch switches to file mode for a file that git tracks
+# in the current directory's repository, as the series are here: a GIT_DIR
+# that does not exist stops that.
+# shellcheck disable=SC2086 # PANICQR_CHECKPATCH_OPTS is a list of options.
+if [ "${#patches[@]}" -gt 0 ]; then
+	GIT_DIR=/nonexistent perl "$checkpatch" --no-tree --color=never --show-types \
+		--summary-file "${strict[@]}" ${PANICQR_CHECKPATCH_OPTS:-} "${patches[@]}" || status=1
+fi
+exit "$status"

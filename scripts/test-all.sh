@@ -139,6 +139,12 @@ step_kernel_object() {
 
 step_kernel_glue() {
 	scripts/checkpatch.sh kernel-glue/panicqr_glue.c kernel-glue/panicqr_glue.h
+	# Both series as a maintainer checks them before sending. The in-tree
+	# series adds files under drivers/gpu/drm/, which the DRM entries of
+	# MAINTAINERS cover; an entry of its own needs a real maintainer.
+	scripts/checkpatch.sh --strict kernel-glue/linux/patches/*.patch
+	PANICQR_CHECKPATCH_OPTS="--ignore FILE_PATH_CHANGES" \
+		scripts/checkpatch.sh --strict kernel-glue/linux/rust-patches/*.patch
 	scripts/kernel-module-check.sh kernel-glue
 }
 
