@@ -169,7 +169,13 @@ step_kernel_e2e_hardened() {
 }
 
 # The in-tree series: Kbuild compiles the generated source with CONFIG_RUST
-# and the toolchain 6.12 asks for (scripts/kernel-rust-toolchain.sh).
+# and the toolchain 6.12 asks for (scripts/kernel-rust-toolchain.sh). The
+# object alone first: no rustc warning, no panic machinery, Kbuild's
+# dependency tracking, and Kbuild's clippy lints.
+step_kernel_rust_object() {
+	kernel-glue/linux/rust-object.sh
+}
+
 step_kernel_e2e_rust() {
 	kernel-glue/linux/e2e.sh --build rust --config tiny
 }
@@ -186,8 +192,8 @@ step_kernel_e2e_arm64_rust() {
 }
 
 ALL=(setup fmt generated clippy cargo_test cross msrv package big_endian c_abi c_link kernel_object
-	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened kernel_e2e_rust kernel_e2e_arm64
-	kernel_e2e_arm64_rust)
+	kernel_glue miri fuzz web kernel_e2e kernel_e2e_hardened kernel_rust_object kernel_e2e_rust
+	kernel_e2e_arm64 kernel_e2e_arm64_rust)
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=("${ALL[@]}")
 
