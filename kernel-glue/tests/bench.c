@@ -20,28 +20,6 @@
 #define W 1920
 #define H 1080
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts the times; returns the median, and the fastest in @best. */
-static double median(double *t, int n, double *best)
-{
-	qsort(t, n, sizeof(*t), cmp);
-	*best = t[0];
-	return t[n / 2];
-}
 
 int main(int argc, char **argv)
 {
@@ -104,45 +82,45 @@ int main(int argc, char **argv)
 		double t0;
 
 		for (i = -3; i < runs; i++) {
-			t0 = now_us();
+			t0 = test_now_us();
 			if (panicqr_glue_draw(&sb, log, len, &msg, &cfg, &res))
 				return 1;
 			if (i >= 0)
-				t_draw[i] = now_us() - t0;
+				t_draw[i] = test_now_us() - t0;
 
 			/* The glue's order: plan, encode, place, paint. */
-			t0 = now_us();
+			t0 = test_now_us();
 			if (panicqr_layout_plan(&screen, &policy, &options.max_version, &geometry))
 				return 1;
-			layout = now_us() - t0;
+			layout = test_now_us() - t0;
 
-			t0 = now_us();
+			t0 = test_now_us();
 			if (panicqr_encode_kmsg(log, len, &request, &options, panicqr_bufs.workspace,
 						panicqr_bufs.workspace_len, panicqr_bufs.scratch,
 						panicqr_bufs.scratch_len, panicqr_bufs.image,
 						panicqr_bufs.image_len, &code, &report))
 				return 1;
 			if (i >= 0)
-				t_encode[i] = now_us() - t0;
+				t_encode[i] = test_now_us() - t0;
 			if (code.version != res.version || report.tail_len != res.log_bytes)
 				return 1;
 
-			t0 = now_us();
+			t0 = test_now_us();
 			if (panicqr_layout_place(&screen, &policy, code.width, &geometry))
 				return 1;
 			if (i >= 0)
-				t_layout[i] = layout + now_us() - t0;
+				t_layout[i] = layout + test_now_us() - t0;
 
-			t0 = now_us();
+			t0 = test_now_us();
 			if (panicqr_paint(&sb, &code, &geometry, &cfg))
 				return 1;
 			if (i >= 0)
-				t_paint[i] = now_us() - t0;
+				t_paint[i] = test_now_us() - t0;
 		}
-		draw = median(t_draw, runs, &draw_min);
-		encode = median(t_encode, runs, &encode_min);
-		layout = median(t_layout, runs, &layout_min);
-		paint = median(t_paint, runs, &paint_min);
+		draw = test_median(t_draw, runs, &draw_min);
+		encode = test_median(t_encode, runs, &encode_min);
+		layout = test_median(t_layout, runs, &layout_min);
+		paint = test_median(t_paint, runs, &paint_min);
 		printf("| %s | V%u, %u | %zu B | %.2f (%.2f) | %.2f (%.2f), %.0f%% | %.4f (%.4f) | %.2f (%.2f), %.0f%% |\n",
 		       d ? "yes" : "no", res.version, res.scale, res.log_bytes, draw_min / 1e3,
 		       draw / 1e3, encode_min / 1e3, encode / 1e3, 100 * encode_min / draw_min,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/types.h>
 #include <drm/drm_fourcc.h>
@@ -52,6 +53,30 @@ static inline const struct test_format *test_format(const char *name)
 		if (!strcmp(test_formats[i].name, name))
 			return &test_formats[i];
 	return NULL;
+}
+
+/* Microseconds on the monotonic clock. */
+static inline double test_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static inline int test_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts the @n values; returns their median, and the smallest in @min. */
+static inline double test_median(double *t, int n, double *min)
+{
+	qsort(t, n, sizeof(*t), test_cmp_double);
+	*min = t[0];
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 /* Reads a whole file; exits on failure. */

@@ -36,28 +36,6 @@
 #define KMSG 16384
 #define WARMUP 3
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts the values; returns the median, and the smallest in @min. */
-static double median(double *t, int n, double *min)
-{
-	qsort(t, n, sizeof(*t), cmp);
-	*min = t[0];
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
 
 /* Writes one PNG chunk: length, type, data, CRC. */
 static void png_chunk(FILE *f, const char *type, const u8 *data, u32 len)
@@ -186,7 +164,7 @@ int main(int argc, char **argv)
 		for (k = 0; k < 2; k++) {
 			/* Even rounds run ours first, odd rounds Linux's. */
 			int which = (k + (i & 1)) & 1;
-			double t0 = now_us();
+			double t0 = test_now_us();
 
 			if (which == 0 ? panicqr_glue_draw_kmsg(&sb_ours, &msg, &cfg, &ours)
 				       : linux_path_draw(&sb_linux, &kern)) {
@@ -194,7 +172,7 @@ int main(int argc, char **argv)
 					which == 0 ? "panicqr" : "Linux");
 				return 1;
 			}
-			t[which] = now_us() - t0;
+			t[which] = test_now_us() - t0;
 		}
 		if (i < 0)
 			continue;
@@ -206,12 +184,12 @@ int main(int argc, char **argv)
 		t_paint[i] = kern.ns_paint / 1e3;
 	}
 
-	m_ours = median(t_ours, rounds, &b_ours);
-	m_linux = median(t_linux, rounds, &b_linux);
-	m_ratio = median(ratio, rounds, &b_ratio);
-	m_compress = median(t_compress, rounds, &b_compress);
-	m_encode = median(t_encode, rounds, &b_encode);
-	m_paint = median(t_paint, rounds, &b_paint);
+	m_ours = test_median(t_ours, rounds, &b_ours);
+	m_linux = test_median(t_linux, rounds, &b_linux);
+	m_ratio = test_median(ratio, rounds, &b_ratio);
+	m_compress = test_median(t_compress, rounds, &b_compress);
+	m_encode = test_median(t_encode, rounds, &b_encode);
+	m_paint = test_median(t_paint, rounds, &b_paint);
 
 	printf("%zu byte log from %s, %d interleaved rounds, 1920x1080 XRGB8888.\n", len - start,
 	       argv[1], rounds);
