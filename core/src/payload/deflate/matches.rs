@@ -7,8 +7,10 @@ use super::workspace::{Table16, HASH_BITS, HEAD_BYTES, PREV_BYTES};
 
 const WINDOW_MASK: usize = WINDOW_SIZE - 1;
 
-/// Candidates the lazy parse tries in a hash chain before giving up.
-pub(super) const MAX_CHAIN: usize = 1024;
+/// Candidates the lazy parse tries in a hash chain before giving up, as
+/// zlib's level 6 does: the full effort's lazy parse only gives the first
+/// costs to the optimal one, which searches its chains further.
+pub(super) const MAX_CHAIN: usize = 128;
 /// Once a match this long is held, the lazy search tries a quarter of the chain.
 const GOOD_MATCH: usize = 32;
 

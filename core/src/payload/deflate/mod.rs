@@ -17,10 +17,10 @@
 //! LZ77 with hash chains over the dictionary and the input (no copy: the
 //! input slice is the window), parsed in pieces of up to [`BLOCK_LEN`] input
 //! bytes. The first piece is parsed lazily (as zlib's `deflate_slow`), then
-//! optimally twice, each time under the Huffman code lengths of the parse
-//! before: the cheapest path through every literal and every match length at
-//! its nearest distance. Later pieces are parsed optimally once, under the
-//! code lengths so far. A block takes pieces while its symbols leave room
+//! optimally, under the Huffman code lengths of the parse before: the
+//! cheapest path through every literal and every match length at its
+//! nearest distance; a short first piece twice. Later pieces are parsed
+//! optimally once, under the code lengths so far. A block takes pieces while its symbols leave room
 //! and one block codes them in fewer bits than two. Each block's code
 //! lengths are the cheapest of a few variants (length limits, smoothed
 //! counts), header included, and the block is written dynamic, fixed or

@@ -15,13 +15,17 @@ const NICE_MATCH: usize = 258;
 /// Candidates the optimal parse tries in a hash chain.
 const OPT_CHAIN: usize = 1024;
 /// The optimal parse takes a match this long without looking inside it.
-const LONG_MATCH: usize = 32;
+const LONG_MATCH: usize = 24;
 /// Candidates the lazy parse alone (the fast effort) tries in a hash
 /// chain.
 const FAST_CHAIN: usize = 32;
 /// Optimal parses of the first input, each with the costs of the parse
-/// before.
+/// before, when it is at most [`SHORT_PIECE`] bytes; a longer one gets
+/// one. Over a longer piece the lazy parse's costs are close to the
+/// optimal ones already, and a second pass rarely changes the stream.
 const PASSES: usize = 2;
+/// See [`PASSES`].
+const SHORT_PIECE: usize = BLOCK_LEN / 2;
 /// Optimal parses of later input, the first with the costs of the input
 /// before.
 const LATER_PASSES: usize = 1;
@@ -288,7 +292,11 @@ pub(super) fn parse(
         // One pass a piece: the chains go on from the piece before.
         return lazy_parse(src, work, base, start, end, FAST_CHAIN, first);
     }
-    let mut passes = PASSES;
+    let mut passes = if end.wrapping_sub(start) <= SHORT_PIECE {
+        PASSES
+    } else {
+        1
+    };
     if first {
         let n = lazy_parse(src, work, base, start, end, MAX_CHAIN, true);
         set_costs(work, base.wrapping_add(n));
