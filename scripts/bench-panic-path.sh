@@ -93,10 +93,13 @@ echo "bench-panic-path.sh: building libpanicqr.a in $target" >&2
 (cd "$PANICQR_ROOT" && CARGO_TARGET_DIR="$target" CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
 	CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo build -q --release -p panicqr-ffi)
 
-obj="$cache/panic-path"
+# The benchmark too: make goes by dates, and a binary another checkout
+# linked later would look newer than this one's library.
+obj="$target/panic-path"
 mkdir -p "$obj"
 make -s -C "$PANICQR_ROOT/kernel-glue/tests" LIB="$target/release/libpanicqr.a" \
 	LINUX_QR="$qrlib" O="$obj" "$obj/panic_path" >&2
+echo "bench-panic-path.sh: running $obj/panic_path" >&2
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$obj/panic_path" "$log" "$rounds"
