@@ -285,15 +285,16 @@ fn estimate_start(
                     .filter(|&t| t > tg && t < tb)
                     .unwrap_or(half)
             }
-            // Proportional, aiming an eighth past the target, so that the
-            // next one more likely brackets it.
+            // Proportional, aiming a sixty-fourth past the target, so that
+            // the next one likely brackets it yet lands near it: an eighth
+            // past took two more compressions to come back.
             (Some((g, gl)), None) => {
                 let t = per(end.wrapping_sub(g), target, gl);
-                t.saturating_add(t / 8)
+                t.saturating_add(t / 64)
             }
             (None, Some((b, bl))) => {
                 let t = per(end.wrapping_sub(b), target, bl);
-                t.saturating_sub(t / 8)
+                t.saturating_sub(t / 64)
             }
             (None, None) => break,
         };
