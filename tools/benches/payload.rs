@@ -10,7 +10,9 @@
 //! - `PANICQR_DICT`: a dictionary file to use instead of the built-in one
 //!   (for example one built from the other part);
 //! - `PANICQR_BENCH`: `fit` runs only the fit's speed against the reference
-//!   fit and its bytes carried, `capacity` only the rest; both by default.
+//!   fit (on the 16 KB log, then on full 16 KiB kmsg buffers made of the
+//!   corpus) and its bytes carried, `capacity` only the rest; both by
+//!   default.
 //!
 //! The fit's speed is measured against
 //! `panicqr_tools::fit_reference::fit_compressed_reference` (the fit before
@@ -406,6 +408,8 @@ fn fit_against_reference(
         }
     }
 
+    fit_full_buffers(corpus, names, dict, ws, out);
+
     println!("\nLog bytes carried, reference fit -> fit, {URL_LEN}-byte URL, level L, without / with the dictionary:");
     print!("| log | bytes |");
     for v in VERSIONS {
@@ -452,3 +456,96 @@ fn fit_against_reference(
 
 /// Fits a round times for each side.
 const FIT_BATCH: u32 = 5;
+
+/// The kmsg buffer a panic reads, `KMSG_BUFFER` bytes at most: the glue
+/// reads 16 KiB.
+const KMSG_BUFFER: usize = 16 * 1024;
+
+/// Full kmsg buffers made of the corpus, as a panic finds them after a
+/// long boot: each log after the logs seven, fourteen, ... places on (by
+/// name, wrapping), cut to its last `KMSG_BUFFER` bytes from the first
+/// line that starts in them.
+fn full_buffers(logs: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    (0..logs.len())
+        .map(|k| {
+            let mut before = Vec::new();
+            let mut j = k;
+            while before.len() < 2 * KMSG_BUFFER {
+                j = (j + 7) % logs.len();
+                before.splice(0..0, logs[j].iter().copied());
+            }
+            before.extend_from_slice(&logs[k]);
+            let cut = before.len() - KMSG_BUFFER;
+            let line = before[cut..].iter().position(|&b| b == b'\n').unwrap() + 1;
+            before.split_off(cut + line)
+        })
+        .collect()
+}
+
+/// The fit against the reference fit over every full buffer, interleaved
+/// as for the one log: a round fits all the buffers once with each.
+fn fit_full_buffers(corpus: &str, names: &[String], dict: &[u8], ws: &mut [u8], out: &mut [u8]) {
+    use panicqr_tools::fit_reference::fit_compressed_reference;
+
+    let logs: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(format!("{corpus}/{n}")).unwrap())
+        .collect();
+    if logs.len() < 2 {
+        return;
+    }
+    let buffers = full_buffers(&logs);
+    println!(
+        "\nFit of {} full kmsg buffers ({KMSG_BUFFER} bytes at most: each log after others of the corpus, from the first line in its last {KMSG_BUFFER} bytes), {URL_LEN}-byte URL, level L: time per fit (median of the rounds), the median of the rounds' ratios, full compressions and bytes carried over all the buffers",
+        buffers.len()
+    );
+    println!("| version | dictionary | reference | fit | reference / fit | compressions (reference / fit) | bytes carried (reference / fit) |");
+    println!("|---|---|---|---|---|---|---|");
+    for v in [10u8, 20, 40] {
+        for with in [false, true] {
+            let d = with.then_some(dict);
+            let cap = url_capacity(v, with);
+            let out = &mut out[..cap];
+            let mut totals = [0usize; 4];
+            for log in &buffers {
+                let reference = fit_compressed_reference(log, d, ws, out).unwrap();
+                let fit = fit_compressed(log, d, ws, out).unwrap();
+                totals[0] += reference.compressions;
+                totals[1] += fit.compressions;
+                totals[2] += log.len() - reference.tail_start;
+                totals[3] += log.len() - fit.tail_start;
+            }
+            let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            let start = Instant::now();
+            while ratios.len() < 5
+                || (start.elapsed() < Duration::from_millis(4000) && ratios.len() < 31)
+            {
+                let t = Instant::now();
+                for log in &buffers {
+                    std::hint::black_box(fit_compressed_reference(log, d, ws, out).unwrap());
+                }
+                let a = t.elapsed() / buffers.len() as u32;
+                let t = Instant::now();
+                for log in &buffers {
+                    std::hint::black_box(fit_compressed(log, d, ws, out).unwrap());
+                }
+                let b = t.elapsed() / buffers.len() as u32;
+                ratios.push(a.as_secs_f64() / b.as_secs_f64());
+                t_ref.push(a);
+                t_fit.push(b);
+            }
+            ratios.sort_by(|x, y| x.total_cmp(y));
+            println!(
+                "| V{v} | {} | {:.3?} | {:.3?} | {:.1}× | {} / {} | {} / {} |",
+                if with { "yes" } else { "no" },
+                median(t_ref),
+                median(t_fit),
+                ratios[ratios.len() / 2],
+                totals[0],
+                totals[1],
+                totals[2],
+                totals[3],
+            );
+        }
+    }
+}
