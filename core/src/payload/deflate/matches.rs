@@ -14,6 +14,17 @@ pub(super) const MAX_CHAIN: usize = 128;
 /// Once a match this long is held, the lazy search tries a quarter of the chain.
 const GOOD_MATCH: usize = 32;
 
+/// How far [`Chains::matches`] goes down a hash chain.
+#[derive(Clone, Copy)]
+pub(super) struct Depth {
+    /// Candidates tried at most.
+    pub(super) chain: usize,
+    /// Once a match this long is held, ...
+    pub(super) good: usize,
+    /// ... at most this many more candidates are tried.
+    pub(super) after_good: usize,
+}
+
 /// The dictionary followed by the input, as one sequence of positions. No
 /// copy: the input slice is the window.
 pub(super) struct Source<'a> {
@@ -129,14 +140,14 @@ impl Chains<'_, '_> {
     /// Inserts `pos` and calls `found(length, distance)` for each earlier
     /// string that matches longer than every nearer one and than
     /// `better_than`, nearest first, with lengths up to `max`. Tries at most
-    /// `chain` candidates.
+    /// `depth.chain` candidates.
     #[inline]
     pub(super) fn matches(
         &mut self,
         pos: usize,
         better_than: usize,
         max: usize,
-        chain: usize,
+        depth: Depth,
         mut found: impl FnMut(usize, usize),
     ) {
         let mut cand16 = self.insert(pos);
@@ -150,7 +161,10 @@ impl Chains<'_, '_> {
         // The byte a longer match must have; `pos + max <= len`.
         let mut next = self.src.byte(pos.wrapping_add(best_len));
         let mut last_dist = 0;
-        for _ in 0..chain {
+        let mut left = depth.chain;
+        while left > 0 {
+            // `left > 0`: no wrap.
+            left = left.wrapping_sub(1);
             // Positions are stored modulo 2^16; the distance recovers them.
             let dist = usize::from((pos as u16).wrapping_sub(cand16));
             if dist <= last_dist || dist > WINDOW_SIZE || dist > pos {
@@ -165,6 +179,9 @@ impl Chains<'_, '_> {
                     best_len = len;
                     if len >= max {
                         break;
+                    }
+                    if len >= depth.good {
+                        left = left.min(depth.after_good);
                     }
                     next = self.src.byte(pos.wrapping_add(best_len));
                 }
@@ -189,8 +206,13 @@ impl Chains<'_, '_> {
         } else {
             max_chain
         };
+        let depth = Depth {
+            chain,
+            good: usize::MAX,
+            after_good: 0,
+        };
         let mut best = (0, 0);
-        self.matches(pos, better_than, max, chain, |len, dist| best = (len, dist));
+        self.matches(pos, better_than, max, depth, |len, dist| best = (len, dist));
         best
     }
 }

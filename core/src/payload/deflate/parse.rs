@@ -3,7 +3,7 @@
 //! of the parse before.
 
 use super::huffman::{build_lengths, count_symbols};
-use super::matches::{Chains, Source, MAX_CHAIN};
+use super::matches::{Chains, Depth, Source, MAX_CHAIN};
 use super::symbols::{
     dist_code, length_code, symbol_len, DIST_EXTRA, D_SYMS, LENGTH_EXTRA, LL_SYMS, MAX_MATCH,
     MIN_MATCH,
@@ -12,8 +12,15 @@ use super::workspace::{Huffman, Symbols, Workspace, BLOCK_LEN, RING};
 
 /// A match this long ends the lazy search at once.
 const NICE_MATCH: usize = 258;
-/// Candidates the optimal parse tries in a hash chain.
-const OPT_CHAIN: usize = 1024;
+/// How far the optimal parse searches a hash chain: up to 1,024
+/// candidates, but only 64 more once it holds a match of 5 bytes. The
+/// chains of hex dumps and register lines run to hundreds of candidates
+/// that rarely hold a longer match (docs/payload.md has the figures).
+const OPT_DEPTH: Depth = Depth {
+    chain: 1024,
+    good: 5,
+    after_good: 64,
+};
 /// The optimal parse takes a match this long without looking inside it.
 const LONG_MATCH: usize = 24;
 /// Candidates the lazy parse alone (the fast effort) tries in a hash
@@ -199,7 +206,7 @@ fn optimal_parse(
         );
         let max = (n - j).min(MAX_MATCH);
         let mut longest = MIN_MATCH - 1;
-        chains.matches(pos, 0, max, OPT_CHAIN, |len, dist| {
+        chains.matches(pos, 0, max, OPT_DEPTH, |len, dist| {
             let dc = dist_code(dist as u16);
             let extra = u32::from(DIST_EXTRA.get(dc).copied().unwrap_or(0));
             let dist_cost =
