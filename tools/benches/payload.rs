@@ -368,42 +368,13 @@ fn fit_against_reference(
         println!("|---|---|---|---|---|---|---|");
         for v in [10u8, 20, 40] {
             for with in [false, true] {
-                let d = with.then_some(dict);
-                let cap = url_capacity(v, with);
-                let out = &mut out[..cap];
-                let reference = fit_compressed_reference(&log, d, ws, out).unwrap();
-                let fit = fit_compressed(&log, d, ws, out).unwrap();
-                let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-                let start = Instant::now();
-                while ratios.len() < 7
-                    || (start.elapsed() < Duration::from_millis(3000) && ratios.len() < 101)
-                {
-                    let t = Instant::now();
-                    for _ in 0..FIT_BATCH {
-                        std::hint::black_box(fit_compressed_reference(&log, d, ws, out).unwrap());
-                    }
-                    let a = t.elapsed() / FIT_BATCH;
-                    let t = Instant::now();
-                    for _ in 0..FIT_BATCH {
-                        std::hint::black_box(fit_compressed(&log, d, ws, out).unwrap());
-                    }
-                    let b = t.elapsed() / FIT_BATCH;
-                    ratios.push(a.as_secs_f64() / b.as_secs_f64());
-                    t_ref.push(a);
-                    t_fit.push(b);
-                }
-                ratios.sort_by(|x, y| x.total_cmp(y));
-                println!(
-                    "| V{v} | {} | {:.3?} | {:.3?} | {:.1}× | {} / {} | {} / {} |",
-                    if with { "yes" } else { "no" },
-                    median(t_ref),
-                    median(t_fit),
-                    ratios[ratios.len() / 2],
-                    reference.compressions,
-                    fit.compressions,
-                    log.len() - reference.tail_start,
-                    log.len() - fit.tail_start,
-                );
+                let rounds = Rounds {
+                    repeat: FIT_BATCH,
+                    min: 7,
+                    max: 101,
+                    within: Duration::from_millis(3000),
+                };
+                fit_row(v, with.then_some(dict), &[&log], rounds, ws, out);
             }
         }
     }
@@ -485,8 +456,6 @@ fn full_buffers(logs: &[Vec<u8>]) -> Vec<Vec<u8>> {
 /// The fit against the reference fit over every full buffer, interleaved
 /// as for the one log: a round fits all the buffers once with each.
 fn fit_full_buffers(corpus: &str, names: &[String], dict: &[u8], ws: &mut [u8], out: &mut [u8]) {
-    use panicqr_tools::fit_reference::fit_compressed_reference;
-
     let logs: Vec<Vec<u8>> = names
         .iter()
         .map(|n| std::fs::read(format!("{corpus}/{n}")).unwrap())
@@ -501,51 +470,81 @@ fn fit_full_buffers(corpus: &str, names: &[String], dict: &[u8], ws: &mut [u8], 
     );
     println!("| version | dictionary | reference | fit | reference / fit | compressions (reference / fit) | bytes carried (reference / fit) |");
     println!("|---|---|---|---|---|---|---|");
+    let buffers: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
     for v in [10u8, 20, 40] {
         for with in [false, true] {
-            let d = with.then_some(dict);
-            let cap = url_capacity(v, with);
-            let out = &mut out[..cap];
-            let mut totals = [0usize; 4];
-            for log in &buffers {
-                let reference = fit_compressed_reference(log, d, ws, out).unwrap();
-                let fit = fit_compressed(log, d, ws, out).unwrap();
-                totals[0] += reference.compressions;
-                totals[1] += fit.compressions;
-                totals[2] += log.len() - reference.tail_start;
-                totals[3] += log.len() - fit.tail_start;
-            }
-            let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            let start = Instant::now();
-            while ratios.len() < 5
-                || (start.elapsed() < Duration::from_millis(4000) && ratios.len() < 31)
-            {
-                let t = Instant::now();
-                for log in &buffers {
-                    std::hint::black_box(fit_compressed_reference(log, d, ws, out).unwrap());
-                }
-                let a = t.elapsed() / buffers.len() as u32;
-                let t = Instant::now();
-                for log in &buffers {
-                    std::hint::black_box(fit_compressed(log, d, ws, out).unwrap());
-                }
-                let b = t.elapsed() / buffers.len() as u32;
-                ratios.push(a.as_secs_f64() / b.as_secs_f64());
-                t_ref.push(a);
-                t_fit.push(b);
-            }
-            ratios.sort_by(|x, y| x.total_cmp(y));
-            println!(
-                "| V{v} | {} | {:.3?} | {:.3?} | {:.1}× | {} / {} | {} / {} |",
-                if with { "yes" } else { "no" },
-                median(t_ref),
-                median(t_fit),
-                ratios[ratios.len() / 2],
-                totals[0],
-                totals[1],
-                totals[2],
-                totals[3],
-            );
+            let rounds = Rounds {
+                repeat: 1,
+                min: 5,
+                max: 31,
+                within: Duration::from_millis(4000),
+            };
+            fit_row(v, with.then_some(dict), &buffers, rounds, ws, out);
         }
     }
+}
+
+/// How many rounds [`fit_row`] times: each fits every log `repeat` times
+/// with each side; at least `min`, and up to `max` while `within` lasts.
+#[derive(Clone, Copy)]
+struct Rounds {
+    repeat: u32,
+    min: usize,
+    max: usize,
+    within: Duration,
+}
+
+/// One row of a fit table at version `v`: the reference fit against the
+/// fit over `logs`, in alternating rounds; the time per fit (median of the
+/// rounds), the median of the rounds' ratios, and the full compressions
+/// and bytes carried over all the logs.
+fn fit_row(v: u8, d: Option<&[u8]>, logs: &[&[u8]], rounds: Rounds, ws: &mut [u8], out: &mut [u8]) {
+    use panicqr_tools::fit_reference::fit_compressed_reference;
+
+    let out = &mut out[..url_capacity(v, d.is_some())];
+    let mut totals = [0usize; 4];
+    for log in logs {
+        let reference = fit_compressed_reference(log, d, ws, out).unwrap();
+        let fit = fit_compressed(log, d, ws, out).unwrap();
+        totals[0] += reference.compressions;
+        totals[1] += fit.compressions;
+        totals[2] += log.len() - reference.tail_start;
+        totals[3] += log.len() - fit.tail_start;
+    }
+    let fits = rounds.repeat * logs.len() as u32;
+    let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let start = Instant::now();
+    while ratios.len() < rounds.min
+        || (start.elapsed() < rounds.within && ratios.len() < rounds.max)
+    {
+        let t = Instant::now();
+        for log in logs {
+            for _ in 0..rounds.repeat {
+                std::hint::black_box(fit_compressed_reference(log, d, ws, out).unwrap());
+            }
+        }
+        let a = t.elapsed() / fits;
+        let t = Instant::now();
+        for log in logs {
+            for _ in 0..rounds.repeat {
+                std::hint::black_box(fit_compressed(log, d, ws, out).unwrap());
+            }
+        }
+        let b = t.elapsed() / fits;
+        ratios.push(a.as_secs_f64() / b.as_secs_f64());
+        t_ref.push(a);
+        t_fit.push(b);
+    }
+    ratios.sort_by(|x, y| x.total_cmp(y));
+    println!(
+        "| V{v} | {} | {:.3?} | {:.3?} | {:.1}× | {} / {} | {} / {} |",
+        if d.is_some() { "yes" } else { "no" },
+        median(t_ref),
+        median(t_fit),
+        ratios[ratios.len() / 2],
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+    );
 }
