@@ -20,11 +20,11 @@
 //! optimally, under the Huffman code lengths of the parse before: the
 //! cheapest path through every literal and every match length at its
 //! nearest distance; a short first piece twice. Later pieces are parsed
-//! optimally once, under the code lengths so far. A block takes pieces while its symbols leave room
-//! and one block codes them in fewer bits than two. Each block's code
-//! lengths are the cheapest of a few variants (length limits, smoothed
-//! counts), header included, and the block is written dynamic, fixed or
-//! stored, whichever is the smallest.
+//! optimally once, under the code lengths so far. A block takes pieces
+//! while its symbols leave room and one block codes them in fewer bits than
+//! two. Each block's code lengths are the cheapest of a few variants
+//! (length limits, smoothed counts), header included, and the block is
+//! written dynamic, fixed or stored, whichever is the smallest.
 //!
 //! The tail fit also runs a fast effort, to estimate stream lengths: the
 //! lazy parse alone with short chain searches, one block a piece, one
