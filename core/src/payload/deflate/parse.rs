@@ -26,16 +26,16 @@ const LONG_MATCH: usize = 24;
 /// Candidates the lazy parse alone (the fast effort) tries in a hash
 /// chain.
 const FAST_CHAIN: usize = 32;
-/// Optimal parses of the first input, each with the costs of the parse
-/// before, when it is at most [`SHORT_PIECE`] bytes; a longer one gets
-/// one. Over a longer piece the lazy parse's costs are close to the
-/// optimal ones already, and a second pass rarely changes the stream.
-const PASSES: usize = 2;
-/// See [`PASSES`].
+/// Optimal parses of a first piece of at most [`SHORT_PIECE`] bytes, each
+/// with the costs of the parse before.
+const SHORT_PASSES: usize = 2;
+/// The longest first piece parsed [`SHORT_PASSES`] times. Over a longer
+/// one the lazy parse's costs are close to the optimal ones already, and a
+/// second pass rarely changes the stream.
 const SHORT_PIECE: usize = BLOCK_LEN / 2;
-/// Optimal parses of later input, the first with the costs of the input
-/// before.
-const LATER_PASSES: usize = 1;
+/// Optimal parses of any other piece: a long first one, with the costs of
+/// its lazy parse, or later input, with the costs of the input before.
+const PASSES: usize = 1;
 /// Cost units per bit.
 const COST_SCALE: u16 = 16;
 /// The cost, in bits, of a symbol the last parse did not use.
@@ -299,21 +299,18 @@ pub(super) fn parse(
         // One pass a piece: the chains go on from the piece before.
         return lazy_parse(src, work, base, start, end, FAST_CHAIN, first);
     }
-    let mut passes = if end.wrapping_sub(start) <= SHORT_PIECE {
-        PASSES
-    } else {
-        1
-    };
+    let mut passes = PASSES;
     if first {
         let n = lazy_parse(src, work, base, start, end, MAX_CHAIN, true);
         set_costs(work, base.wrapping_add(n));
+        if end.wrapping_sub(start) <= SHORT_PIECE {
+            passes = SHORT_PASSES;
+        }
     } else if base > 0 {
         set_costs(work, base);
-        passes = LATER_PASSES;
     } else {
         // The code lengths of the block just written.
         lens_to_costs(&mut work.huff);
-        passes = LATER_PASSES;
     }
     let mut n = optimal_parse(src, work, base, start, end);
     for _ in 1..passes {
