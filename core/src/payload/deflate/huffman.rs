@@ -56,26 +56,7 @@ pub(super) fn build_lengths<const F: usize, const L: usize>(
     sort: &mut Sort<'_>,
 ) {
     debug_assert!(n <= L);
-    // Collect the used symbols with their frequencies.
-    let weights = &mut sort.weights;
-    let mut used = 0;
-    for s in 0..n {
-        lens.set(s, 0);
-        let f = freq.get(s);
-        if f > 0 {
-            weights.set(used, u32::from(f) << 16 | s as u32);
-            // At most `n` symbols: no wrap.
-            used = used.wrapping_add(1);
-        }
-    }
-    let mut s = 0;
-    while used < 2 && s < n {
-        if freq.get(s) == 0 {
-            weights.set(used, 1 << 16 | s as u32);
-            used = used.wrapping_add(1);
-        }
-        s = s.wrapping_add(1);
-    }
+    let used = sort_symbols(freq, n, lens, sort);
     let count = length_counts(sort, used, limit);
     // The most frequent symbols (at the end) get the shortest codes.
     // Plain ranges and `get`: rustc 1.78's `zip` and `skip` keep overflow
@@ -92,40 +73,138 @@ pub(super) fn build_lengths<const F: usize, const L: usize>(
     }
 }
 
-/// The gaps of the Shell sort in [`length_counts`], largest first, ending
+/// Buckets of the counting sort in [`sort_symbols`]: one for each
+/// frequency below `BUCKETS - 1`, and the last for the rest.
+const BUCKETS: usize = 64;
+
+/// Clears `lens` and sorts the symbols of `freq[..n]` that occur into
+/// `sort.symbols` by (frequency, symbol), with their frequencies in
+/// `sort.weights`, and returns how many there are. Fewer than two symbols
+/// get company of frequency 1, so that the code is complete.
+///
+/// A counting sort, stable over the symbols in order, places each symbol
+/// by its frequency; the few frequent ones share the last bucket, whose
+/// order [`sort_keys`] then settles.
+#[inline(always)]
+fn sort_symbols<const F: usize, const L: usize>(
+    freq: &Table16<'_, F>,
+    n: usize,
+    lens: &mut Table8<'_, L>,
+    sort: &mut Sort<'_>,
+) -> usize {
+    let bucket = |f: u16| usize::from(f).min(BUCKETS - 1);
+    // Counts, then next slots, of the buckets, kept in `weights` until the
+    // symbols are placed (not on the stack: the code lengths are on the
+    // deepest path of compression). At most `n <= 288` symbols: nothing
+    // here wraps.
+    for b in 0..BUCKETS {
+        sort.weights.set(b, 0);
+    }
+    let mut used = 0usize;
+    for s in 0..n {
+        lens.set(s, 0);
+        let f = freq.get(s);
+        if f > 0 {
+            let b = bucket(f);
+            sort.weights.set(b, sort.weights.get(b).wrapping_add(1));
+            used = used.wrapping_add(1);
+        }
+    }
+    if used < 2 {
+        // With company, by key: a symbol that keeps the code complete may
+        // come before the one that occurs, so the buckets' order over the
+        // symbols would not be the keys'.
+        let mut used = 0usize;
+        for s in 0..n {
+            let f = freq.get(s);
+            if f > 0 {
+                sort.weights.set(used, u32::from(f) << 16 | s as u32);
+                used = used.wrapping_add(1);
+            }
+        }
+        let mut s = 0;
+        while used < 2 && s < n {
+            if freq.get(s) == 0 {
+                sort.weights.set(used, 1 << 16 | s as u32);
+                used = used.wrapping_add(1);
+            }
+            s = s.wrapping_add(1);
+        }
+        sort_keys(sort, 0, used);
+        return used;
+    }
+    let mut first = 0u32;
+    for b in 0..BUCKETS {
+        let count = sort.weights.get(b);
+        sort.weights.set(b, first);
+        first = first.wrapping_add(count);
+    }
+    for s in 0..n {
+        let f = freq.get(s);
+        if f > 0 {
+            let b = bucket(f);
+            let i = sort.weights.get(b);
+            sort.symbols.set(i as usize, s as u16);
+            sort.weights.set(b, i.wrapping_add(1));
+        }
+    }
+    // The last bucket starts where the one before it ended.
+    let frequent = sort.weights.get(BUCKETS - 2) as usize;
+    for i in 0..used {
+        let s = sort.symbols.get(i);
+        let f = u32::from(freq.get(usize::from(s)));
+        let weight = if i < frequent {
+            f
+        } else {
+            f << 16 | u32::from(s)
+        };
+        sort.weights.set(i, weight);
+    }
+    sort_keys(sort, frequent, used);
+    used
+}
+
+/// The gaps of the Shell sort in [`sort_keys`], largest first, ending
 /// with the insertion sort's 1.
 const SHELL_GAPS: [usize; 6] = [132, 57, 23, 10, 4, 1];
 
-/// Sorts the `used` symbols in `sort.weights` (each `frequency << 16 |
-/// symbol`) into `sort.symbols` by (frequency, symbol), and returns how many
-/// of them get each code length, at most `limit`, the least frequent the
-/// longest.
+/// Sorts `weights[from..to]`, each `frequency << 16 | symbol`, and splits
+/// them into the symbols, in `symbols`, and their frequencies.
 ///
-/// Out of line, and shared by every alphabet: only the loops over the
-/// alphabet's own tables are in [`build_lengths`].
+/// Out of line, and shared by every alphabet.
 #[inline(never)]
-fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
+fn sort_keys(sort: &mut Sort<'_>, from: usize, to: usize) {
     let Sort { weights, symbols } = sort;
     // Shell sort (Ciura's gaps): the keys are distinct, so the order is
     // the one any sort gives, in far fewer moves than insertion alone on
     // a few hundred symbols.
     for gap in SHELL_GAPS {
-        for i in gap..used {
+        for i in from.saturating_add(gap)..to {
             let item = weights.get(i);
             let mut j = i;
-            // `j >= gap` in the loop: no wrap.
-            while j >= gap && weights.get(j.wrapping_sub(gap)) > item {
+            // `j >= from + gap` in the loop: no wrap.
+            while j >= from.wrapping_add(gap) && weights.get(j.wrapping_sub(gap)) > item {
                 weights.set(j, weights.get(j.wrapping_sub(gap)));
                 j = j.wrapping_sub(gap);
             }
             weights.set(j, item);
         }
     }
-    for i in 0..used {
+    for i in from..to {
         let item = weights.get(i);
         symbols.set(i, item as u16);
         weights.set(i, item >> 16);
     }
+}
+
+/// Returns how many of the `used` symbols sorted in `sort` (see
+/// [`sort_symbols`]) get each code length, at most `limit`, the least
+/// frequent the longest.
+///
+/// Out of line, and shared by every alphabet: only the loops over the
+/// alphabet's own tables are in [`build_lengths`].
+#[inline(never)]
+fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
     let mut count = [0u16; 16];
     if used < 2 {
         // Fewer than two symbols in the alphabet: only for `n` < 2.
@@ -137,7 +216,7 @@ fn length_counts(sort: &mut Sort<'_>, used: usize, limit: u32) -> [u16; 16] {
     // first the tree as parent pointers, then depths. Weights sum the
     // counts of one block, depths and counts stay below the 288 symbols:
     // the arithmetic here does not wrap.
-    let a = weights;
+    let a = &mut sort.weights;
     let mut leaf = 0;
     let mut root = 0;
     for next in 0..used - 1 {
@@ -508,5 +587,62 @@ mod tests {
             .sum();
         assert!((kraft - 1.0).abs() < 1e-9, "kraft {kraft}");
         assert!(lens.iter().take(286).all(|&l| (1..=9).contains(&l)));
+    }
+
+    /// The counting sort orders the symbols by (frequency, symbol), as a
+    /// sort of the keys does: ties, frequencies in the last bucket and
+    /// past `u16`'s half, and alphabets with fewer than two symbols.
+    #[test]
+    fn symbols_sort_by_frequency_then_symbol() {
+        let mut weights = vec![0u8; 4 * LL_SYMS];
+        let mut symbols = vec![0u8; 2 * LL_SYMS];
+        let mut sort = Sort {
+            weights: Table32::new(&mut weights),
+            symbols: Table16::new(&mut symbols),
+        };
+        let mut freq = vec![0u8; 2 * LL_SYMS];
+        let mut freq = Table16::<{ 2 * LL_SYMS }>::new(&mut freq);
+        let mut lens = vec![0u8; LL_SYMS];
+        let mut lens = Table8::<LL_SYMS>::new(&mut lens);
+        let mut seed = 0x2545_f491_u32;
+        for round in 0..crate::test_size(400, 20) {
+            let used_only = round % 50;
+            for s in 0..286 {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let r = seed >> 8;
+                let f = match r % 8 {
+                    0..=2 => 0,
+                    3..=5 => r >> 3 & 7,
+                    6 => r >> 3 & 127,
+                    _ => r >> 3 & 0xffff,
+                };
+                let f = if used_only < 3 && s != 17 * used_only {
+                    0
+                } else {
+                    f
+                };
+                freq.set(s, f as u16);
+            }
+            let n = if round % 3 == 0 { 30 } else { 286 };
+            let used = sort_symbols(&freq, n, &mut lens, &mut sort);
+            let mut keys: std::vec::Vec<(u16, u16)> = (0..n)
+                .filter(|&s| freq.get(s) > 0)
+                .map(|s| (freq.get(s), s as u16))
+                .collect();
+            let mut s = 0;
+            while keys.len() < 2 {
+                if freq.get(s) == 0 {
+                    keys.push((1, s as u16));
+                }
+                s += 1;
+            }
+            keys.sort_unstable();
+            assert_eq!(used, keys.len(), "round {round}");
+            for (i, &(f, s)) in keys.iter().enumerate() {
+                assert_eq!(sort.symbols.get(i), s, "round {round}, rank {i}");
+                assert_eq!(sort.weights.get(i), u32::from(f), "round {round}, rank {i}");
+            }
+            assert!((0..n).all(|s| lens.get(s) == 0));
+        }
     }
 }
