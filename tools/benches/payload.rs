@@ -380,6 +380,7 @@ fn fit_against_reference(
     }
 
     fit_full_buffers(corpus, names, dict, ws, out);
+    fit_one_line(&speed_log, dict, ws, out);
 
     println!("\nLog bytes carried, reference fit -> fit, {URL_LEN}-byte URL, level L, without / with the dictionary:");
     print!("| log | bytes |");
@@ -480,6 +481,36 @@ fn fit_full_buffers(corpus: &str, names: &[String], dict: &[u8], ws: &mut [u8], 
                 within: Duration::from_millis(4000),
             };
             fit_row(v, with.then_some(dict), &buffers, rounds, ws, out);
+        }
+    }
+}
+
+/// The fit's worst case: a log whose last line alone does not fit, so
+/// that the tail is the end of that line, found in bytes. The 16 KB log,
+/// its newlines made spaces, its last [`KMSG_BUFFER`] bytes.
+fn fit_one_line(path: &str, dict: &[u8], ws: &mut [u8], out: &mut [u8]) {
+    let Ok(log) = std::fs::read(path) else {
+        return;
+    };
+    let line: Vec<u8> = log[log.len().saturating_sub(KMSG_BUFFER)..]
+        .iter()
+        .map(|&b| if b == b'\n' { b' ' } else { b })
+        .collect();
+    println!(
+        "\nFit of one {}-byte line (the end of 12-arm64-pine64-full-boot-vfs-root-panic.log, its newlines made spaces): the tail is the end of the line, found in bytes; as above",
+        line.len()
+    );
+    println!("| version | dictionary | reference | fit | reference / fit | compressions (reference / fit) | bytes carried (reference / fit) |");
+    println!("|---|---|---|---|---|---|---|");
+    for v in [10u8, 20, 40] {
+        for with in [false, true] {
+            let rounds = Rounds {
+                repeat: 1,
+                min: 7,
+                max: 51,
+                within: Duration::from_millis(3000),
+            };
+            fit_row(v, with.then_some(dict), &[&line], rounds, ws, out);
         }
     }
 }

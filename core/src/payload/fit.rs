@@ -369,6 +369,66 @@ fn aim(
     line_between(kmsg, goal, bad, good, last)
 }
 
+/// [`narrow`] halves a bracket this narrow: the stream grows by a byte
+/// every two or three of the log, not steadily enough to aim closer.
+const NARROW_BISECT: usize = 16;
+
+/// A tail's length in bytes and the length of its stream.
+type Point = (usize, usize);
+
+/// Narrows the bracket of tail lengths, in bytes, between `good` (whose
+/// stream, `good.1` bytes, is within `room`) and `bad` (whose stream is
+/// not: `bad.1` bytes, or `usize::MAX` before it is measured), measuring
+/// the lengths between with `measure`, until they are one byte apart or,
+/// when `close`, until a stream lands within a percent of `room` (then it
+/// is `good` or `bad`). Returns the bracket.
+///
+/// The first length tried is `first`; then each round aims where the
+/// line through the bracket's ends reaches `room` (through `good` and the
+/// empty tail while `bad` is not measured, a sixty-fourth past it); every
+/// third round, and every round once the ends are [`NARROW_BISECT`] bytes
+/// apart, halves the bracket, so that the rounds are O(log n).
+fn narrow(
+    mut measure: impl FnMut(usize) -> Result<usize, Error>,
+    mut good: Point,
+    mut bad: Point,
+    room: usize,
+    first: usize,
+    close: bool,
+) -> Result<(Point, Point), Error> {
+    let mut aim = first;
+    // Tail and stream lengths of one log: the products saturate, and the
+    // differences are of ordered values (`good.0 < bad.0`, and
+    // `good.1 <= room < bad.1`).
+    for round in 0..64u32 {
+        if bad.0.saturating_sub(good.0) <= 1 {
+            break;
+        }
+        let m = aim.max(good.0.wrapping_add(1)).min(bad.0.wrapping_sub(1));
+        let len = measure(m)?;
+        if len <= room {
+            good = (m, len);
+        } else {
+            bad = (m, len);
+        }
+        if close && len.abs_diff(room) <= room / 100 {
+            break;
+        }
+        let (gap, half) = (bad.0.wrapping_sub(good.0), bad.0.wrapping_sub(good.0) / 2);
+        aim = if bad.1 == usize::MAX {
+            let t = per(good.0, room, good.1);
+            t.saturating_add(t / 64)
+        } else if round % 3 == 2 || gap <= NARROW_BISECT {
+            good.0.wrapping_add(half)
+        } else {
+            let rise = bad.1.wrapping_sub(good.1);
+            good.0
+                .saturating_add(per(gap, room.wrapping_sub(good.1), rise))
+        };
+    }
+    Ok((good, bad))
+}
+
 /// Finds the longest tail of `kmsg` that starts on a line and compresses to
 /// at most `out.len()` bytes, and leaves its zlib stream in
 /// `out[..payload_len]`.
@@ -477,34 +537,34 @@ pub fn fit_compressed(
         });
     }
 
-    // Not even the last line fits: carry as much of its end as fits, by
-    // galloping and bisecting over its length in bytes.
-    let line_start = last_lines_start(kmsg, 1);
+    // Not even the last line fits: carry as much of its end as fits. The
+    // fast compressor estimates how much, then the full one narrows the
+    // lengths in bytes from there until one fits and one more byte does
+    // not.
     let end = kmsg.len();
-    let (mut good, mut bad) = (0, end.wrapping_sub(line_start));
-    let mut good_len = 0;
-    let mut m = 1;
-    while m < bad {
-        let len = trial.run(end.wrapping_sub(m), workspace, out)?;
-        if len <= capacity {
-            good = m;
-            good_len = len;
-            // `m < bad`, a length of the log: no wrap.
-            m = m.wrapping_mul(2);
-        } else {
-            bad = m;
-        }
-    }
-    while bad.wrapping_sub(good) > 1 {
-        let mid = good.wrapping_add(bad.wrapping_sub(good) / 2);
-        let len = trial.run(end.wrapping_sub(mid), workspace, out)?;
-        if len <= capacity {
-            good = mid;
-            good_len = len;
-        } else {
-            bad = mid;
-        }
-    }
+    let line = end.wrapping_sub(last_lines_start(kmsg, 1));
+    let (low, high) = narrow(
+        |m| trial.estimate(end.wrapping_sub(m), workspace, target.saturating_mul(2)),
+        (0, 0),
+        (line, usize::MAX),
+        target,
+        target.saturating_mul(3),
+        true,
+    )?;
+    // The estimate nearer the target.
+    let seed = if high.1.saturating_sub(target) < target.saturating_sub(low.1) {
+        high.0
+    } else {
+        low.0
+    };
+    let ((good, mut good_len), _) = narrow(
+        |m| trial.run(end.wrapping_sub(m), workspace, out),
+        (0, 0),
+        (line, usize::MAX),
+        capacity,
+        seed.max(1),
+        false,
+    )?;
     if good == 0 {
         let len = trial.run(end, workspace, out)?;
         if len > capacity {
