@@ -100,8 +100,10 @@ mod linux_zlib {
 }
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
-use panicqr::payload::deflate::WORKSPACE_LEN;
-use panicqr::payload::{fit_compressed, KMSG_DICTIONARY, KMSG_DICTIONARY_PARAM};
+use panicqr::payload::deflate::{Effort, WORKSPACE_LEN};
+use panicqr::payload::{
+    fit_compressed, fit_compressed_with, Fit, KMSG_DICTIONARY, KMSG_DICTIONARY_PARAM,
+};
 use panicqr::{panic_url_capacity, Ecc, Version};
 use std::time::{Duration, Instant};
 
@@ -374,13 +376,22 @@ fn fit_against_reference(
                     max: 101,
                     within: Duration::from_millis(3000),
                 };
-                fit_row(v, with.then_some(dict), &[&log], rounds, ws, out);
+                fit_row(
+                    v,
+                    with.then_some(dict),
+                    &[&log],
+                    rounds,
+                    ws,
+                    out,
+                    AGAINST_REFERENCE,
+                );
             }
         }
     }
 
     fit_full_buffers(corpus, names, dict, ws, out);
     fit_one_line(&speed_log, dict, ws, out);
+    fit_fast_effort(&speed_log, corpus, names, dict, ws, out);
 
     println!("\nLog bytes carried, reference fit -> fit, {URL_LEN}-byte URL, level L, without / with the dictionary:");
     print!("| log | bytes |");
@@ -480,7 +491,15 @@ fn fit_full_buffers(corpus: &str, names: &[String], dict: &[u8], ws: &mut [u8], 
                 max: 31,
                 within: Duration::from_millis(4000),
             };
-            fit_row(v, with.then_some(dict), &buffers, rounds, ws, out);
+            fit_row(
+                v,
+                with.then_some(dict),
+                &buffers,
+                rounds,
+                ws,
+                out,
+                AGAINST_REFERENCE,
+            );
         }
     }
 }
@@ -510,7 +529,76 @@ fn fit_one_line(path: &str, dict: &[u8], ws: &mut [u8], out: &mut [u8]) {
                 max: 51,
                 within: Duration::from_millis(3000),
             };
-            fit_row(v, with.then_some(dict), &[&line], rounds, ws, out);
+            fit_row(
+                v,
+                with.then_some(dict),
+                &[&line],
+                rounds,
+                ws,
+                out,
+                AGAINST_REFERENCE,
+            );
+        }
+    }
+}
+
+/// The fit against the fit at the fast effort (`fit_compressed_with`,
+/// `Effort::Fast`), on the 16 KB log and on the full buffers: what a
+/// tail fit costs and carries without the optimal parse.
+fn fit_fast_effort(
+    speed_log: &str,
+    corpus: &str,
+    names: &[String],
+    dict: &[u8],
+    ws: &mut [u8],
+    out: &mut [u8],
+) {
+    let Ok(log) = std::fs::read(speed_log) else {
+        return;
+    };
+    let logs: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(format!("{corpus}/{n}")).unwrap())
+        .collect();
+    let buffers = if logs.len() < 2 {
+        Vec::new()
+    } else {
+        full_buffers(&logs)
+    };
+    let buffers: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
+    let sets: [(&str, &[&[u8]], Rounds); 2] = [
+        (
+            "the 16 KB log",
+            &[&log],
+            Rounds {
+                repeat: FIT_BATCH,
+                min: 7,
+                max: 101,
+                within: Duration::from_millis(3000),
+            },
+        ),
+        (
+            "the full buffers (time per fit; compressions and bytes over all of them)",
+            &buffers,
+            Rounds {
+                repeat: 1,
+                min: 5,
+                max: 31,
+                within: Duration::from_millis(4000),
+            },
+        ),
+    ];
+    for (what, logs, rounds) in sets {
+        if logs.is_empty() {
+            continue;
+        }
+        println!("\nThe fit against the fit at the fast effort, every trial with the lazy parse, on {what}, interleaved as above");
+        println!("| version | dictionary | fit | fast effort | fit / fast effort | compressions (fit / fast effort) | bytes carried (fit / fast effort) |");
+        println!("|---|---|---|---|---|---|---|");
+        for v in [10u8, 20, 40] {
+            for with in [false, true] {
+                fit_row(v, with.then_some(dict), logs, rounds, ws, out, AGAINST_FAST);
+            }
         }
     }
 }
@@ -525,22 +613,44 @@ struct Rounds {
     within: Duration,
 }
 
-/// One row of a fit table at version `v`: the reference fit against the
-/// fit over `logs`, in alternating rounds; the time per fit (median of the
-/// rounds), the median of the rounds' ratios, and the full compressions
-/// and bytes carried over all the logs.
-fn fit_row(v: u8, d: Option<&[u8]>, logs: &[&[u8]], rounds: Rounds, ws: &mut [u8], out: &mut [u8]) {
-    use panicqr_tools::fit_reference::fit_compressed_reference;
+/// A tail fit: the log, the dictionary, the workspace and the room.
+type Fitter = fn(&[u8], Option<&[u8]>, &mut [u8], &mut [u8]) -> Result<Fit, panicqr::Error>;
 
+/// The reference fit, then the fit.
+const AGAINST_REFERENCE: (Fitter, Fitter) = (
+    panicqr_tools::fit_reference::fit_compressed_reference,
+    fit_compressed,
+);
+
+/// The fit, then the fit at the fast effort.
+const AGAINST_FAST: (Fitter, Fitter) = (fit_compressed, |log, d, ws, out| {
+    fit_compressed_with(log, d, ws, out, Effort::Fast)
+});
+
+/// One row of a fit table at version `v`: the first fitter of `pair` (the
+/// reference) against the second (the fit) over `logs`, in alternating
+/// rounds; the time per fit (median of the rounds), the median of the
+/// rounds' ratios, and the compressions at each one's effort and the bytes
+/// carried over all the logs.
+fn fit_row(
+    v: u8,
+    d: Option<&[u8]>,
+    logs: &[&[u8]],
+    rounds: Rounds,
+    ws: &mut [u8],
+    out: &mut [u8],
+    pair: (Fitter, Fitter),
+) {
+    let (reference_fit, fit) = pair;
     let out = &mut out[..url_capacity(v, d.is_some())];
     let mut totals = [0usize; 4];
     for log in logs {
-        let reference = fit_compressed_reference(log, d, ws, out).unwrap();
-        let fit = fit_compressed(log, d, ws, out).unwrap();
+        let reference = reference_fit(log, d, ws, out).unwrap();
+        let fitted = fit(log, d, ws, out).unwrap();
         totals[0] += reference.compressions;
-        totals[1] += fit.compressions;
+        totals[1] += fitted.compressions;
         totals[2] += log.len() - reference.tail_start;
-        totals[3] += log.len() - fit.tail_start;
+        totals[3] += log.len() - fitted.tail_start;
     }
     let fits = rounds.repeat * logs.len() as u32;
     let (mut t_ref, mut t_fit, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
@@ -551,14 +661,14 @@ fn fit_row(v: u8, d: Option<&[u8]>, logs: &[&[u8]], rounds: Rounds, ws: &mut [u8
         let t = Instant::now();
         for log in logs {
             for _ in 0..rounds.repeat {
-                std::hint::black_box(fit_compressed_reference(log, d, ws, out).unwrap());
+                std::hint::black_box(reference_fit(log, d, ws, out).unwrap());
             }
         }
         let a = t.elapsed() / fits;
         let t = Instant::now();
         for log in logs {
             for _ in 0..rounds.repeat {
-                std::hint::black_box(fit_compressed(log, d, ws, out).unwrap());
+                std::hint::black_box(fit(log, d, ws, out).unwrap());
             }
         }
         let b = t.elapsed() / fits;

@@ -1,9 +1,10 @@
 //! The tail fit: the longest end of the log, starting on a line, that fits
 //! the room in the code, compressed ([`fit_compressed`]: a few fast
 //! compressions to estimate where the tail starts, then usually two full
-//! ones) or raw ([`fit_raw`]).
+//! ones; [`fit_compressed_with`] at the fast effort throughout) or raw
+//! ([`fit_raw`]).
 
-use super::deflate;
+use super::deflate::{self, Effort};
 use crate::qr::segment::{self, Mode};
 use crate::qr::version::{Ecc, Version};
 use crate::Error;
@@ -18,8 +19,9 @@ pub struct Fit {
     pub payload_len: usize,
     /// The tail does not start on a line boundary.
     pub truncated: bool,
-    /// Compressions run with the full compressor (the fast ones that
-    /// estimate where the tail starts are not counted).
+    /// Compressions run at the fit's effort, [`Effort::Best`] for
+    /// [`fit_compressed`] (the fast ones that estimate where the tail
+    /// starts are not counted).
     pub compressions: usize,
 }
 
@@ -79,6 +81,8 @@ pub fn last_lines_start(kmsg: &[u8], lines: usize) -> usize {
 /// Compressions of tails of one log, counted.
 struct Trial<'a> {
     kmsg: &'a [u8],
+    /// The effort of [`Trial::run`] and [`Trial::probe`].
+    effort: Effort,
     dictionary: Option<&'a [u8]>,
     compressions: usize,
     /// The tail whose stream `out` holds (when it fit).
@@ -86,25 +90,33 @@ struct Trial<'a> {
 }
 
 impl Trial<'_> {
-    /// Compresses the tail from `start` into `out` (what fits of it) and
-    /// returns the stream length: the full one when it fits in `out`, else
-    /// a length more than `out.len()` (the compressor may stop early).
+    /// Compresses the tail from `start` into `out` (what fits of it) at the
+    /// fit's effort and returns the stream length: the full one when it
+    /// fits in `out`, else a length more than `out.len()` (the compressor
+    /// may stop early).
     fn run(&mut self, start: usize, workspace: &mut [u8], out: &mut [u8]) -> Result<usize, Error> {
         // One a call, a few dozen in all: no wrap.
         self.compressions = self.compressions.wrapping_add(1);
         self.last_start = start;
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
         let limit = out.len();
-        deflate::deflate(tail, self.dictionary, workspace, out, limit)
+        deflate::deflate_with(tail, self.dictionary, workspace, out, limit, self.effort)
     }
 
-    /// Measures the tail from `start` with the full compressor, writing
-    /// nothing: its stream length, or a length more than `limit`.
+    /// Measures the tail from `start` at the fit's effort, writing nothing:
+    /// its stream length, or a length more than `limit`.
     fn probe(&mut self, start: usize, workspace: &mut [u8], limit: usize) -> Result<usize, Error> {
         // As in `run`: no wrap.
         self.compressions = self.compressions.wrapping_add(1);
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
-        deflate::deflate(tail, self.dictionary, workspace, &mut [], limit)
+        deflate::deflate_with(
+            tail,
+            self.dictionary,
+            workspace,
+            &mut [],
+            limit,
+            self.effort,
+        )
     }
 
     /// Measures the tail from `start` with the fast compressor: its stream
@@ -118,7 +130,7 @@ impl Trial<'_> {
             workspace,
             &mut [],
             limit,
-            deflate::Effort::Fast,
+            Effort::Fast,
         )
     }
 }
@@ -299,7 +311,7 @@ fn estimate_start(
             (None, None) => break,
         };
         guess = end.saturating_sub(aim);
-        // Within two lines: the full compressor takes it from here.
+        // Within two lines: the fit's effort takes it from here.
         if let (Some((g, _)), Some((b, _))) = (good, bad) {
             let second = next_line_start(kmsg, b).and_then(|n| next_line_start(kmsg, n));
             if second.map_or(true, |n| n >= g) {
@@ -313,7 +325,7 @@ fn estimate_start(
         .unwrap_or(last))
 }
 
-/// The next start the full compressor tries, strictly between `bad` and
+/// The next start the fit's effort tries, strictly between `bad` and
 /// `good` (`None`: no bound), or `None` when they are adjacent lines. The
 /// tail from `cand` measured `len` bytes; the aim is where the stream,
 /// growing by `len / tail` per byte, reaches `capacity`: at least a line
@@ -453,9 +465,28 @@ pub fn fit_compressed(
     workspace: &mut [u8],
     out: &mut [u8],
 ) -> Result<Fit, Error> {
+    fit_compressed_with(kmsg, dictionary, workspace, out, Effort::Best)
+}
+
+/// [`fit_compressed`], every compression at `effort`. With
+/// [`Effort::Fast`] the tail is the longest that fits as the fast
+/// compressor codes it: a few times quicker, and a few percent less log
+/// (`docs/payload.md` has the figures).
+///
+/// # Errors
+///
+/// As [`fit_compressed`].
+pub fn fit_compressed_with(
+    kmsg: &[u8],
+    dictionary: Option<&[u8]>,
+    workspace: &mut [u8],
+    out: &mut [u8],
+    effort: Effort,
+) -> Result<Fit, Error> {
     let capacity = out.len();
     let mut trial = Trial {
         kmsg,
+        effort,
         dictionary,
         compressions: 0,
         last_start: usize::MAX,
@@ -479,15 +510,16 @@ pub fn fit_compressed(
     let last = last_lines_start(kmsg, 1);
     // A multiple of 1/1024 of a buffer length: no overflow in practice,
     // and saturated all the same.
-    let ratio = if dictionary.is_some() {
-        FAST_RATIO_DICTIONARY
-    } else {
-        FAST_RATIO
+    let ratio = match (effort, dictionary) {
+        // The estimate is the stream itself.
+        (Effort::Fast, _) => 1024,
+        (Effort::Best, Some(_)) => FAST_RATIO_DICTIONARY,
+        (Effort::Best, None) => FAST_RATIO,
     };
     let target = capacity.saturating_mul(ratio) / 1024;
     let guess = estimate_start(&trial, workspace, target, last)?;
 
-    // Check with the full compressor, from the guess on. `good` fits (its
+    // Check at the fit's effort, from the guess on. `good` fits (its
     // stream is in `out` when `written` is its start), `bad` does not
     // (`None`: untried). Each round aims where the stream length, growing
     // as the last tail measured did per byte, reaches the room: a start
@@ -538,9 +570,9 @@ pub fn fit_compressed(
     }
 
     // Not even the last line fits: carry as much of its end as fits. The
-    // fast compressor estimates how much, then the full one narrows the
-    // lengths in bytes from there until one fits and one more byte does
-    // not.
+    // fast compressor estimates how much, then the fit's effort narrows
+    // the lengths in bytes from there until one fits and one more byte
+    // does not.
     let end = kmsg.len();
     let line = end.wrapping_sub(last_lines_start(kmsg, 1));
     let (low, high) = narrow(

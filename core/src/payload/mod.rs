@@ -63,7 +63,9 @@ mod fit;
 mod url;
 
 pub use self::dictionary::{KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM};
-pub use self::fit::{fit_compressed, fit_raw, last_lines_start, line_count, raw_capacity, Fit};
+pub use self::fit::{
+    fit_compressed, fit_compressed_with, fit_raw, last_lines_start, line_count, raw_capacity, Fit,
+};
 pub use self::url::{url_prefix_len, write_url_prefix, KmsgRequest};
 
 use self::deflate::WORKSPACE_LEN;

@@ -26,9 +26,10 @@
 //! (length limits, smoothed counts), header included, and the block is
 //! written dynamic, fixed or stored, whichever is the smallest.
 //!
-//! The tail fit also runs a fast effort, to estimate stream lengths: the
-//! lazy parse alone with short chain searches, one block a piece, one
-//! variant of code lengths.
+//! The tail fit also runs a fast effort ([`Effort::Fast`]), to estimate
+//! stream lengths or, when asked, for every trial: the lazy parse alone
+//! with short chain searches, one block a piece, one variant of code
+//! lengths.
 //!
 //! # Files, in data order
 //!
@@ -146,6 +147,22 @@ pub fn compressed_len(
     deflate(input, dictionary, workspace, &mut [], usize::MAX)
 }
 
+/// Returns the length of the stream of `input` at `effort`, writing no
+/// output: [`compressed_len`] at [`Effort::Best`].
+///
+/// # Errors
+///
+/// [`Error::BufferTooSmall`] if `workspace` is shorter than
+/// [`WORKSPACE_LEN`].
+pub fn compressed_len_with(
+    input: &[u8],
+    dictionary: Option<&[u8]>,
+    workspace: &mut [u8],
+    effort: Effort,
+) -> Result<usize, Error> {
+    deflate_with(input, dictionary, workspace, &mut [], usize::MAX, effort)
+}
+
 /// Compresses `input` into `output` as [`compress`] does, but for a
 /// stream longer than `output` only measures: returns the stream length
 /// when the stream fits `output`, else a length more than `output.len()`
@@ -182,7 +199,7 @@ pub(crate) fn deflate(
 
 /// How hard the compressor works for a shorter stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Effort {
+pub enum Effort {
     /// The lazy parse, then optimal parses, and the best of several
     /// codings for each block: what [`compress`] does.
     Best,
