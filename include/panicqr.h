@@ -86,6 +86,12 @@ struct panicqr_kmsg_request {
   // a `bool`, so that no value C passes is invalid. What the dictionary
   // gains is measured in README.md, "Log carried".
   uint8_t dictionary;
+  // How hard the compressor works: 0 (as a zeroed request has it) for
+  // the most log, the optimal parse; 1 for a fit a few times quicker
+  // with the lazy parse alone, which carries a few percent less
+  // (docs/payload.md, "The fast effort"). Any other value is
+  // [`PANICQR_ERR_INVALID_ARGUMENT`].
+  uint8_t effort;
 };
 
 // What [`panicqr_encode_kmsg`] put in the code: written on success only.

@@ -271,6 +271,7 @@ static int __panicqr_glue_draw(struct drm_scanout_buffer *sb, const u8 *kmsg, si
 		request->release_len = strlen(cfg->release);
 	}
 	request->dictionary = cfg->dictionary;
+	request->effort = cfg->effort;
 	ret = panicqr_errno(panicqr_encode_kmsg(kmsg, kmsg_len, request, options,
 						panicqr_bufs.workspace,
 						panicqr_bufs.workspace_len,

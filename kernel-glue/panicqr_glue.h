@@ -57,6 +57,11 @@ struct panicqr_glue_msg {
  *              inflates without a dictionary and shows no log for such a
  *              code; the patched drm_panic.c sets it from
  *              CONFIG_DRM_PANIC_QR_PANICQR_DICTIONARY (default n)
+ * @effort: how hard the compressor works: 0 carries the most log (the
+ *          optimal parse, what a zeroed config gives); 1 fits a few times
+ *          quicker with the lazy parse alone and carries a few percent
+ *          less (docs/payload.md, "The fast effort"); other values fail
+ *          with -EINVAL
  *
  * The values the patched drm_panic.c passes (level L, @min_scale 2,
  * @max_modules_across 256 from panic_qr_modules_across, @quiet_zone 4,
@@ -76,6 +81,7 @@ struct panicqr_glue_config {
 	u8 max_version;
 	u8 ecc;
 	bool dictionary;
+	u8 effort;
 };
 
 /**

@@ -3,8 +3,9 @@
 #
 # The whole panic path, side by side: times, in interleaved rounds of one
 # process, the last 16 KiB of a log becoming a painted 1920x1080 XRGB8888
-# frame through the panicqr glue (panicqr_glue_draw_kmsg()) and through
-# Linux 6.12's own path emulated in user space (kernel-glue/tests/linux_path.c:
+# frame through the panicqr glue (panicqr_glue_draw_kmsg(), at the default
+# effort and at the fast one) and through Linux 6.12's own path emulated
+# in user space (kernel-glue/tests/linux_path.c:
 # drm_panic.c's zlib retry loop through real zlib, its drm_panic_qr.rs, its
 # fill and blit loops). Prints a Markdown table: README.md, "The whole panic
 # path, against Linux 6.12".
@@ -31,7 +32,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 case "${1:-}" in
 -h | --help)
-	sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 esac

@@ -1,6 +1,7 @@
 //! The kernel log, from kmsg to a finished code: the longest tail that
 //! fits, compressed behind a URL or raw.
 
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{self, KmsgRequest};
 
 use crate::checked::{bytes, bytes_mut, disjoint, read_struct, write_struct, MaybeBytes};
@@ -37,6 +38,12 @@ pub struct panicqr_kmsg_request {
     /// a `bool`, so that no value C passes is invalid. What the dictionary
     /// gains is measured in README.md, "Log carried".
     pub dictionary: u8,
+    /// How hard the compressor works: 0 (as a zeroed request has it) for
+    /// the most log, the optimal parse; 1 for a fit a few times quicker
+    /// with the lazy parse alone, which carries a few percent less
+    /// (docs/payload.md, "The fast effort"). Any other value is
+    /// [`PANICQR_ERR_INVALID_ARGUMENT`].
+    pub effort: u8,
 }
 
 /// What [`panicqr_encode_kmsg`] put in the code: written on success only.
@@ -110,6 +117,11 @@ pub unsafe extern "C" fn panicqr_encode_kmsg(
             let kmsg = bytes(kmsg, kmsg_len)?;
             let c_request = read_struct(request).ok_or(PANICQR_ERR_NULL_POINTER)?;
             let options = options_from(read_struct(options))?;
+            let effort = match c_request.effort {
+                0 => Effort::Best,
+                1 => Effort::Fast,
+                _ => return Err(PANICQR_ERR_INVALID_ARGUMENT),
+            };
             let base_url = bytes(c_request.base_url, c_request.base_url_len)?;
             let arch = bytes(c_request.arch, c_request.arch_len)?;
             let release = bytes(c_request.release, c_request.release_len)?;
@@ -133,6 +145,7 @@ pub unsafe extern "C" fn panicqr_encode_kmsg(
                     arch,
                     release,
                     dictionary: c_request.dictionary != 0,
+                    effort,
                     options,
                 },
                 bytes_mut(workspace, workspace_len)?,

@@ -543,6 +543,7 @@ fn kmsg_with_dictionary_byte(kmsg: &[u8], dictionary: u8) -> (panicqr_status, pa
         release: b"6.12.0".as_ptr(),
         release_len: 6,
         dictionary,
+        effort: 0,
     };
     let opts = options(1, 5, 0, 0);
     let (status, _, report) = encode_kmsg_guarded(kmsg, &request, &opts);
@@ -628,6 +629,7 @@ fn kmsg_through_the_abi() {
         // Under Miri, no dictionary: its 4 KB preload, hashed for each
         // trial compression, takes two minutes there and is safe code.
         dictionary: u8::from(!cfg!(miri)),
+        effort: 0,
     };
     let (status, code, report) = encode_kmsg_guarded(kmsg, &request, ptr::null());
     assert_eq!(status, PANICQR_OK);
@@ -636,4 +638,64 @@ fn kmsg_through_the_abi() {
     assert!(code.version >= 1);
     let (status, _, _) = encode_kmsg_guarded(kmsg, ptr::null(), ptr::null());
     assert_eq!(status, PANICQR_ERR_NULL_POINTER);
+}
+
+#[test]
+// Trial compressions of a 14 KB log: slow under Miri, and safe code past
+// the request's bytes.
+#[cfg_attr(miri, ignore)]
+fn kmsg_effort_is_0_or_1() {
+    // Lines of a boot, varied enough that the optimal parse gains.
+    let mut kmsg = Vec::new();
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..200 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        kmsg.extend_from_slice(
+            std::format!(
+                "[ {}.{:06}] pci 0000:{:02x}:{:02x}.{} reg 0x{:x}: [mem 0x{:08x}-0x{:08x}]\n",
+                i / 50,
+                x % 1_000_000,
+                x >> 56,
+                (x >> 48) & 0x1f,
+                (x >> 44) & 7,
+                0x10 + 4 * ((x >> 40) & 7),
+                x >> 32,
+                (x >> 32) + 0xfff,
+            )
+            .as_bytes(),
+        );
+    }
+    let opts = options(1, 10, 0, 0);
+    let request = |effort| panicqr_kmsg_request {
+        base_url: b"https://p.example/r".as_ptr(),
+        base_url_len: 19,
+        arch: ptr::null(),
+        arch_len: 0,
+        release: ptr::null(),
+        release_len: 0,
+        dictionary: 0,
+        effort,
+    };
+    let (status, _, best) = encode_kmsg_guarded(&kmsg, &request(0), &opts);
+    assert_eq!(status, PANICQR_OK);
+    let (status, _, fast) = encode_kmsg_guarded(&kmsg, &request(1), &opts);
+    assert_eq!(status, PANICQR_OK);
+    // Both tails start on a line; the fast effort carries less, or codes
+    // the same tail in more bytes.
+    assert!(best.tail_start > 0 && !best.truncated && !fast.truncated);
+    assert_eq!(kmsg[fast.tail_start - 1], b'\n');
+    assert!(
+        fast.tail_start > best.tail_start
+            || (fast.tail_start == best.tail_start && fast.payload_len > best.payload_len),
+        "{fast:?} {best:?}"
+    );
+    for effort in [2u8, 0x80, 0xff] {
+        let (status, code, report) = encode_kmsg_guarded(&kmsg, &request(effort), &opts);
+        assert_eq!(status, PANICQR_ERR_INVALID_ARGUMENT, "effort = {effort:#x}");
+        // Nothing written.
+        assert_eq!(code.width, 0);
+        assert_eq!(report.payload_len, 0);
+    }
 }

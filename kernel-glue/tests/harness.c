@@ -335,6 +335,8 @@ struct draw_case {
 	bool swap_colours;
 	/* The config's max_modules_across, and the scale the code must keep. */
 	unsigned int max_modules_across, photo_scale;
+	/* The config's effort: 1 for the fast one. */
+	u8 effort;
 };
 
 /* Draws a case that must succeed, checks it and writes its frame. */
@@ -355,6 +357,7 @@ static void draw_ok(const struct draw_case *dc)
 		cfg.bg_color = 0xff4000;
 	}
 	cfg.max_modules_across = dc->max_modules_across;
+	cfg.effort = dc->effort;
 	if (dc->url && dc->base_url)
 		cfg.base_url = dc->base_url;
 	scanout(&sb, &fb, &info, dc->iomem, dc->set_pixel);
@@ -618,6 +621,9 @@ static void error_cases(void)
 	bad = cfg;
 	bad.ecc = 4;
 	draw_err("ecc-4", xr24, 640, 480, 640 * 4, &bad, log, log->len, -EINVAL);
+	bad = cfg;
+	bad.effort = 2;
+	draw_err("effort-2", xr24, 640, 480, 640 * 4, &bad, log, log->len, -EINVAL);
 
 	scanout(&sb, &fb, &info, false, false);
 	sb.map[0].vaddr = NULL;
@@ -799,6 +805,17 @@ int main(int argc, char **argv)
 			.fmt = xr24, .width = 1920, .height = 1080, .pitch = 1920 * 4, .url = true,
 			.base_url = i ? TEST_BASE_URL "#" : NULL, .log = &logs[0],
 			.max_modules_across = 256, .photo_scale = 8,
+		};
+
+		draw_ok(&dc);
+	}
+
+	/* The default config at the fast effort: a quicker fit, still a tail. */
+	{
+		struct draw_case dc = {
+			.name = "default-config-fast-effort", .fmt = xr24, .width = 1920,
+			.height = 1080, .pitch = 1920 * 4, .url = true, .log = &logs[0],
+			.max_modules_across = 256, .photo_scale = 8, .effort = 1,
 		};
 
 		draw_ok(&dc);

@@ -2,20 +2,22 @@
 /*
  * The whole panic path, side by side: the last 16 KiB of a log (cut at a
  * line start) becomes a painted 1920x1080 XRGB8888 frame, through
- * panicqr_glue_draw_kmsg() and through Linux 6.12's own path emulated in
- * linux_path.c, in interleaved rounds of one process. Both read the log
- * with the same compat kmsg_dump_get_buffer(), each into its own buffer
- * (the glue's 16 KiB; Linux's three times its code's capacity).
+ * panicqr_glue_draw_kmsg(), at the default effort and at the fast one, and
+ * through Linux 6.12's own path emulated in linux_path.c, in interleaved
+ * rounds of one process. All read the log with the same compat
+ * kmsg_dump_get_buffer(), each into its own buffer (the glue's 16 KiB;
+ * Linux's three times its code's capacity).
  *
- * Each round runs both, in turn first, and the ratio of the round is
- * Linux's time over ours; the medians and the fastest are printed, with
- * the bytes of log each code carries. scripts/bench-panic-path.sh builds
- * and runs it.
+ * Each round runs the three, each in turn first, and the ratios of the
+ * round are Linux's time over each of ours; the medians and the fastest
+ * are printed, with the bytes of log each code carries.
+ * scripts/bench-panic-path.sh builds and runs it.
  *
  * Usage: panic_path LOG [ROUNDS [FRAMES]]
  *
- * With FRAMES, the last frames are also written to FRAMES-panicqr.png and
- * FRAMES-linux.png (the red channel), for a decoder to read back:
+ * With FRAMES, the last frames are also written to FRAMES-panicqr.png,
+ * FRAMES-panicqr-fast.png and FRAMES-linux.png (the red channel), for a
+ * decoder to read back:
  * `cargo run --release -p panicqr-tools --example decode -- FRAMES-linux.png`.
  */
 #include <stdio.h>
@@ -35,6 +37,8 @@
 #define H 1080
 #define KMSG 16384
 #define WARMUP 3
+/* The paths of a round: ours, ours at the fast effort, Linux's. */
+#define PATHS 3
 
 
 /* Writes one PNG chunk: length, type, data, CRC. */
@@ -114,16 +118,18 @@ int main(int argc, char **argv)
 		.fg_color = 0xffffff, .bg_color = 0, .min_scale = 2, .quiet_zone = 4,
 		.max_version = 40, .ecc = 0, .dictionary = false,
 	};
+	struct panicqr_glue_config cfg_fast = cfg;
 	int rounds = argc > 2 ? atoi(argv[2]) : 101;
 	struct drm_scanout_buffer sb_ours = { .format = &info, .width = W, .height = H };
+	struct drm_scanout_buffer sb_fast = { .format = &info, .width = W, .height = H };
 	struct drm_scanout_buffer sb_linux = { .format = &info, .width = W, .height = H };
-	struct panicqr_glue_result ours;
+	struct panicqr_glue_result ours, fast;
 	struct linux_path_result kern;
-	double *t_ours, *t_linux, *ratio, *t_compress, *t_encode, *t_paint;
-	double m_ours, m_linux, m_ratio, m_compress, m_encode, m_paint;
-	double b_ours, b_linux, b_ratio, b_compress, b_encode, b_paint;
+	double *t_ours, *t_fast, *t_linux, *ratio, *ratio_fast, *t_compress, *t_encode, *t_paint;
+	double m_ours, m_fast, m_linux, m_ratio, m_ratio_fast, m_compress, m_encode, m_paint;
+	double b_ours, b_fast, b_linux, b_ratio, b_compress, b_encode, b_paint;
 	size_t len, start;
-	u8 *log, *fb_ours, *fb_linux;
+	u8 *log, *fb_ours, *fb_fast, *fb_linux;
 	int i, k;
 
 	if (argc < 2 || rounds < 1) {
@@ -141,35 +147,48 @@ int main(int argc, char **argv)
 	compat_kmsg = (const char *)log + start;
 	compat_kmsg_len = len - start;
 
+	cfg_fast.effort = 1;
 	fb_ours = calloc((size_t)W * H, 4);
+	fb_fast = calloc((size_t)W * H, 4);
 	fb_linux = calloc((size_t)W * H, 4);
 	t_ours = calloc(rounds, sizeof(double));
+	t_fast = calloc(rounds, sizeof(double));
 	t_linux = calloc(rounds, sizeof(double));
 	ratio = calloc(rounds, sizeof(double));
+	ratio_fast = calloc(rounds, sizeof(double));
 	t_compress = calloc(rounds, sizeof(double));
 	t_encode = calloc(rounds, sizeof(double));
 	t_paint = calloc(rounds, sizeof(double));
-	if (!fb_ours || !fb_linux || !t_ours || !t_linux || !ratio || !t_compress || !t_encode ||
-	    !t_paint || panicqr_glue_init() || linux_path_init())
+	if (!fb_ours || !fb_fast || !fb_linux || !t_ours || !t_fast || !t_linux || !ratio ||
+	    !ratio_fast || !t_compress || !t_encode || !t_paint || panicqr_glue_init() ||
+	    linux_path_init())
 		return 2;
 	info.cpp[0] = 4;
 	sb_ours.pitch[0] = W * 4;
 	sb_ours.map[0].vaddr = fb_ours;
+	sb_fast.pitch[0] = W * 4;
+	sb_fast.map[0].vaddr = fb_fast;
 	sb_linux.pitch[0] = W * 4;
 	sb_linux.map[0].vaddr = fb_linux;
 
 	for (i = -WARMUP; i < rounds; i++) {
-		double t[2];
+		static const char *const names[PATHS] = { "panicqr", "panicqr fast", "Linux" };
+		double t[PATHS];
 
-		for (k = 0; k < 2; k++) {
-			/* Even rounds run ours first, odd rounds Linux's. */
-			int which = (k + (i & 1)) & 1;
+		for (k = 0; k < PATHS; k++) {
+			/* Round i runs path i % PATHS first, then the others in turn. */
+			int which = (k + (i + WARMUP)) % PATHS;
 			double t0 = test_now_us();
+			int ret;
 
-			if (which == 0 ? panicqr_glue_draw_kmsg(&sb_ours, &msg, &cfg, &ours)
-				       : linux_path_draw(&sb_linux, &kern)) {
-				fprintf(stderr, "panic_path: the %s path failed\n",
-					which == 0 ? "panicqr" : "Linux");
+			if (which == 0)
+				ret = panicqr_glue_draw_kmsg(&sb_ours, &msg, &cfg, &ours);
+			else if (which == 1)
+				ret = panicqr_glue_draw_kmsg(&sb_fast, &msg, &cfg_fast, &fast);
+			else
+				ret = linux_path_draw(&sb_linux, &kern);
+			if (ret) {
+				fprintf(stderr, "panic_path: the %s path failed\n", names[which]);
 				return 1;
 			}
 			t[which] = test_now_us() - t0;
@@ -177,53 +196,64 @@ int main(int argc, char **argv)
 		if (i < 0)
 			continue;
 		t_ours[i] = t[0];
-		t_linux[i] = t[1];
-		ratio[i] = t[1] / t[0];
+		t_fast[i] = t[1];
+		t_linux[i] = t[2];
+		ratio[i] = t[2] / t[0];
+		ratio_fast[i] = t[2] / t[1];
 		t_compress[i] = kern.ns_compress / 1e3;
 		t_encode[i] = kern.ns_encode / 1e3;
 		t_paint[i] = kern.ns_paint / 1e3;
 	}
 
 	m_ours = test_median(t_ours, rounds, &b_ours);
+	m_fast = test_median(t_fast, rounds, &b_fast);
 	m_linux = test_median(t_linux, rounds, &b_linux);
 	m_ratio = test_median(ratio, rounds, &b_ratio);
+	m_ratio_fast = test_median(ratio_fast, rounds, &b_ratio);
 	m_compress = test_median(t_compress, rounds, &b_compress);
 	m_encode = test_median(t_encode, rounds, &b_encode);
 	m_paint = test_median(t_paint, rounds, &b_paint);
 
 	printf("%zu byte log from %s, %d interleaved rounds, 1920x1080 XRGB8888.\n", len - start,
 	       argv[1], rounds);
-	printf("Whole path: ms, median (fastest). Linux / panicqr: the median of the rounds' ratios\n");
-	printf("(the fastest Linux run over the fastest panicqr run). Lit: pixels not black after it.\n\n");
-	printf("| Path | Code | Log read | Log carried | Whole path | Linux / panicqr | Lit |\n");
+	printf("Whole path: ms, median (fastest). Linux / path: the median of the rounds' ratios\n");
+	printf("(the fastest Linux run over the path's fastest). Lit: pixels not black after it.\n\n");
+	printf("| Path | Code | Log read | Log carried | Whole path | Linux / path | Lit |\n");
 	printf("|---|---|---|---|---|---|---|\n");
-	printf("| panicqr glue | V%u, scale %u | %zu B | %zu B | %.2f (%.2f) | | %zu px |\n",
+	printf("| panicqr glue | V%u, scale %u | %zu B | %zu B | %.2f (%.2f) | %.2f (%.2f) | %zu px |\n",
 	       ours.version, ours.scale, compat_kmsg_len, ours.log_bytes, m_ours / 1e3,
-	       b_ours / 1e3, lit((const u32 *)fb_ours));
-	printf("| Linux 6.12 | V%d, scale %u | %zu B | %zu B | %.2f (%.2f) | %.2f (%.2f) | %zu px |\n",
+	       b_ours / 1e3, m_ratio, b_linux / b_ours, lit((const u32 *)fb_ours));
+	printf("| panicqr glue, fast effort | V%u, scale %u | %zu B | %zu B | %.2f (%.2f) | %.2f (%.2f) | %zu px |\n",
+	       fast.version, fast.scale, compat_kmsg_len, fast.log_bytes, m_fast / 1e3,
+	       b_fast / 1e3, m_ratio_fast, b_linux / b_fast, lit((const u32 *)fb_fast));
+	printf("| Linux 6.12 | V%d, scale %u | %zu B | %zu B | %.2f (%.2f) | 1 | %zu px |\n",
 	       (kern.qr_width - 17) / 4, kern.scale, kern.kmsg_read, kern.kmsg_bytes,
-	       m_linux / 1e3, b_linux / 1e3, m_ratio, b_linux / b_ours,
-	       lit((const u32 *)fb_linux));
+	       m_linux / 1e3, b_linux / 1e3, lit((const u32 *)fb_linux));
 	printf("\nLinux's stages, ms, median (fastest): %u compressions to %zu B of stream (at most %zu),\n",
 	       kern.tries, kern.compressed, kern.max_data);
 	printf("%.2f (%.2f); drm_panic_qr_generate() %.2f (%.2f); fill and blit %.2f (%.2f).\n",
 	       m_compress / 1e3, b_compress / 1e3, m_encode / 1e3, b_encode / 1e3, m_paint / 1e3,
 	       b_paint / 1e3);
-	printf("panicqr: %zu B of stream, the log from byte %zu%s.\n", ours.payload_bytes,
-	       ours.log_start, ours.truncated ? ", truncated" : "");
+	printf("panicqr: %zu B of stream, the log from byte %zu%s; at the fast effort %zu B, from byte %zu%s.\n",
+	       ours.payload_bytes, ours.log_start, ours.truncated ? ", truncated" : "",
+	       fast.payload_bytes, fast.log_start, fast.truncated ? ", truncated" : "");
 
 	if (argc > 3) {
 		write_png(argv[3], "panicqr", (const u32 *)fb_ours);
+		write_png(argv[3], "panicqr-fast", (const u32 *)fb_fast);
 		write_png(argv[3], "linux", (const u32 *)fb_linux);
 	}
 
 	panicqr_glue_exit();
 	linux_path_exit();
 	free(fb_ours);
+	free(fb_fast);
 	free(fb_linux);
 	free(t_ours);
+	free(t_fast);
 	free(t_linux);
 	free(ratio);
+	free(ratio_fast);
 	free(t_compress);
 	free(t_encode);
 	free(t_paint);

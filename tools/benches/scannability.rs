@@ -58,6 +58,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{
     encode_kmsg, image_buffer_len, scratch_buffer_len, workspace_len, KmsgRequest,
 };
@@ -212,6 +213,7 @@ fn render(candidate: &Candidate, log: &[u8], (width, height): (u32, u32)) -> Opt
         arch: ARCH,
         release: RELEASE,
         dictionary,
+        effort: Effort::Best,
         options,
     };
     let mut workspace = vec![0u8; workspace_len()];

@@ -22,6 +22,7 @@ use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 use embedded_graphics::text::{Baseline, Text};
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{self, KmsgRequest};
 use panicqr::screen::layout::{self, LayoutError, Policy, Rect};
 use panicqr::screen::paint::{self, Palette, PixelFormat};
@@ -384,6 +385,7 @@ pub fn render(kmsg: &[u8], config: &Config) -> Result<Rendered, RenderError> {
         arch: arch.as_bytes(),
         release: release.as_bytes(),
         dictionary: config.dictionary,
+        effort: Effort::Best,
         options: Options {
             min_version: Version::MIN,
             max_version: plan.version,

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{encode_kmsg, workspace_len, KmsgRequest};
 use panicqr::{encode_text, image_len, scratch_len, Ecc, Error, Options, Version};
 use panicqr_checks::{decode_code, run_dir, run_random, unpack_z, CHECKS};
@@ -106,6 +107,7 @@ fn kmsg_request<'a>(base: &'a [u8], dictionary: bool, max: u8) -> KmsgRequest<'a
         arch: b"x86_64",
         release: b"6.12.0",
         dictionary,
+        effort: Effort::Best,
         options: Options {
             max_version: Version::new(max).unwrap(),
             ecc: Ecc::Low,

@@ -14,6 +14,7 @@ mod decode_support;
 #[expect(dead_code, reason = "the example's `main` is not called here")]
 mod decode_example;
 
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{KmsgRequest, KMSG_DICTIONARY_PARAM};
 use panicqr::{Ecc, Mask, Polarity, QrCode, Version};
 use panicqr_ffi::{
@@ -167,6 +168,7 @@ fn c_abi_writes_the_fragment_form() {
         release_len: release.len(),
         // Zero, whether the field is a `bool` or a byte.
         dictionary: Default::default(),
+        effort: 0,
     };
     let mut code = panicqr_code {
         version: 0,
@@ -226,6 +228,7 @@ fn decode_example_prints_the_tail_of_a_fragment_url() {
         arch: b"x86_64",
         release: b"6.18.0",
         dictionary: false,
+        effort: Effort::Best,
         options: panicqr::Options::default(),
     };
     let mut workspace = vec![0u8; panicqr::payload::workspace_len()];

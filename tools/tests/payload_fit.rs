@@ -234,6 +234,12 @@ fn encode_kmsg_round_trips_through_a_decoder() {
                 arch: b"aarch64",
                 release: b"6.12.0-test",
                 dictionary,
+                // One setting at the fast effort, through the decoder too.
+                effort: if max == 20 {
+                    Effort::Fast
+                } else {
+                    Effort::Best
+                },
                 options: Options {
                     max_version: Version::new(max).unwrap(),
                     ..Options::default()
@@ -273,6 +279,7 @@ fn encode_kmsg_raw_carries_the_log_tail() {
         arch: b"",
         release: b"",
         dictionary: false,
+        effort: Effort::Best,
         options: Options {
             max_version: Version::new(15).unwrap(),
             ..Options::default()
@@ -294,6 +301,7 @@ fn encode_kmsg_reports_short_buffers() {
         arch: b"x86_64",
         release: b"6.12",
         dictionary: true,
+        effort: Effort::Best,
         options: Options::default(),
     };
     let mut scratch = vec![0u8; scratch_len(Version::MAX)];

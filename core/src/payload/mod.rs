@@ -127,6 +127,7 @@ pub struct KmsgReport {
 /// `options.max_version`. On success `image` holds the code.
 ///
 /// ```
+/// use panicqr::payload::deflate::Effort;
 /// use panicqr::payload::{encode_kmsg, KmsgRequest, workspace_len};
 /// use panicqr::{image_len, scratch_len, Options, Version};
 ///
@@ -136,6 +137,7 @@ pub struct KmsgReport {
 ///     arch: b"x86_64",
 ///     release: b"6.12.0",
 ///     dictionary: false,
+///     effort: Effort::Best,
 ///     options: Options::default(),
 /// };
 /// let mut workspace = vec![0u8; workspace_len()];
@@ -251,7 +253,10 @@ fn fit_url(
     } else {
         None
     };
-    Ok((fit_compressed(kmsg, dictionary, workspace, out)?, url_len))
+    Ok((
+        fit_compressed_with(kmsg, dictionary, workspace, out, request.effort)?,
+        url_len,
+    ))
 }
 
 fn report(fit: Fit, kmsg_len: usize, url_len: usize) -> KmsgReport {
@@ -285,6 +290,7 @@ mod tests {
             arch: b"x86_64",
             release: b"6.18.0",
             dictionary: false,
+            effort: deflate::Effort::Best,
             options: Options {
                 max_version: Version::new(6).unwrap_or(Version::MIN),
                 ..Options::default()

@@ -2,6 +2,7 @@
 //! before the compressed log, in the wire format of the decoder page
 //! distributions deploy (see the [payload documentation](super)).
 
+use super::deflate::Effort;
 use super::dictionary::KMSG_DICTIONARY_ID;
 use crate::qr::encode::Options;
 use crate::Error;
@@ -22,6 +23,10 @@ pub struct KmsgRequest<'a> {
     /// request has it) for the decoder page distributions deploy, which
     /// reads no dictionary: a code made with it shows no log there.
     pub dictionary: bool,
+    /// How hard the compressor works: [`Effort::Best`] carries the most
+    /// log; [`Effort::Fast`] fits a few times quicker and carries a few
+    /// percent less (see [`fit_compressed_with`](super::fit_compressed_with)).
+    pub effort: Effort,
     /// The version range, level and drawing options of the code.
     pub options: Options,
 }
@@ -122,6 +127,7 @@ mod tests {
             arch: b"arm64",
             release: b"6.12",
             dictionary: false,
+            effort: Effort::Best,
             options: Options::default(),
         };
         let mut out = [0u8; 64];
@@ -144,6 +150,7 @@ mod tests {
             arch: b"x86_64",
             release: b"6.18.0",
             dictionary: false,
+            effort: Effort::Best,
             options: Options::default(),
         };
         let mut out = [0u8; 80];

@@ -154,7 +154,7 @@ static void test_null_pointers(void)
 	static uint8_t scratch[3706], image[4071], workspace[65536];
 	struct panicqr_code code;
 	struct panicqr_kmsg_report report;
-	struct panicqr_kmsg_request request = { (const uint8_t *)"u", 1, NULL, 0, NULL, 0, false };
+	struct panicqr_kmsg_request request = { (const uint8_t *)"u", 1, NULL, 0, NULL, 0, false, 0 };
 	struct panicqr_screen screen = { 640, 480, 8, 16, 2, 20 };
 	struct panicqr_geometry geometry;
 	const uint8_t *d = (const uint8_t *)"data";
@@ -344,7 +344,7 @@ static void test_flag_bytes(void)
 		"[    1.000005] Kernel panic - not syncing: Fatal exception\n";
 	struct panicqr_kmsg_request request = { (const uint8_t *)"https://p.example/r", 19,
 						 (const uint8_t *)"x86_64", 6,
-						 (const uint8_t *)"6.12.0", 6, 0 };
+						 (const uint8_t *)"6.12.0", 6, 0, 0 };
 	struct panicqr_options o;
 	struct panicqr_code code;
 	struct panicqr_kmsg_report plain, report;
@@ -372,6 +372,24 @@ static void test_flag_bytes(void)
 					  workspace, sizeof(workspace), scratch, 3706, image, 4071,
 					  &code, &report) == PANICQR_OK && report.dictionary &&
 		      report.tail_start < plain.tail_start, "dictionary %#x", flags[i]);
+	}
+	/* The effort is 0 or 1; any other byte is refused, nothing written. */
+	memset(&request.dictionary, 0, 1);
+	request.effort = 1;
+	CHECK(panicqr_encode_kmsg((const uint8_t *)kmsg, strlen(kmsg), &request, &o, workspace,
+				  sizeof(workspace), scratch, 3706, image, 4071, &code,
+				  &report) == PANICQR_OK && report.tail_start >= plain.tail_start,
+	      "effort 1");
+	for (size_t i = 0; i < sizeof(flags); i++) {
+		if (flags[i] < 2)
+			continue;
+		memset(&report, 0xa5, sizeof(report));
+		request.effort = flags[i];
+		CHECK(panicqr_encode_kmsg((const uint8_t *)kmsg, strlen(kmsg), &request, &o,
+					  workspace, sizeof(workspace), scratch, 3706, image, 4071,
+					  &code, &report) == PANICQR_ERR_INVALID_ARGUMENT &&
+		      report.tail_start == (size_t)0xa5a5a5a5a5a5a5a5ull,
+		      "effort %#x", flags[i]);
 	}
 }
 

@@ -18,6 +18,7 @@ use core::ffi::CStr;
 use core::mem::size_of;
 use core::ptr;
 
+use panicqr::payload::deflate::Effort;
 use panicqr::payload::{self, KmsgRequest};
 use panicqr::screen::layout::{self, Geometry, Policy, Rect, Screen};
 use panicqr::screen::paint::{self, Palette, PixelFormat};
@@ -399,6 +400,8 @@ fn check_kmsg(input: &mut Input<'_>) {
     let release = In::read(input, 24);
     // Any byte: nonzero allows the dictionary.
     let dictionary = input.u8();
+    // 0 and 1 are the efforts; 2 stands for every invalid value.
+    let effort = input.u8() % 3;
     let request_null = input.u8().is_multiple_of(16);
     let options = read_options(input);
     let max = options
@@ -417,6 +420,7 @@ fn check_kmsg(input: &mut Input<'_>) {
         release: release.ptr(),
         release_len: release.len,
         dictionary,
+        effort,
     };
     let request_ptr = if request_null {
         ptr::null()
@@ -463,7 +467,8 @@ fn check_kmsg(input: &mut Input<'_>) {
         || code.is_null()
         || report.is_null();
     let rust_options = options_of(options);
-    if !faults(status, null, rust_options.is_none(), "encode_kmsg") {
+    let invalid = rust_options.is_none() || effort > 1;
+    if !faults(status, null, invalid, "encode_kmsg") {
         return;
     }
     let rust_request = KmsgRequest {
@@ -471,6 +476,11 @@ fn check_kmsg(input: &mut Input<'_>) {
         arch: arch.slice(),
         release: release.slice(),
         dictionary: dictionary != 0,
+        effort: if effort == 1 {
+            Effort::Fast
+        } else {
+            Effort::Best
+        },
         options: rust_options.unwrap_or_default(),
     };
     let mut rust_workspace = vec![0u8; workspace.len()];

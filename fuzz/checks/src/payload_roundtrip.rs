@@ -16,7 +16,7 @@
 //!   line unless the report says it is truncated.
 
 use panicqr::payload::deflate::{
-    compress, compressed_len, max_compressed_len, WINDOW_SIZE, WORKSPACE_LEN,
+    compress, compressed_len, max_compressed_len, Effort, WINDOW_SIZE, WORKSPACE_LEN,
 };
 use panicqr::payload::{
     encode_kmsg, KmsgRequest, KMSG_DICTIONARY, KMSG_DICTIONARY_ID, KMSG_DICTIONARY_PARAM,
@@ -167,6 +167,11 @@ fn check_kmsg(input: &mut Input<'_>) {
     let arch = input.bytes(16).to_vec();
     let release = input.bytes(40).to_vec();
     let dictionary = input.bool();
+    let effort = if input.bool() {
+        Effort::Fast
+    } else {
+        Effort::Best
+    };
     let log = read_log(input, 6000, 12_000);
     let base_url = (with_url && !base.is_empty()).then_some(&base[..]);
     let request = KmsgRequest {
@@ -174,6 +179,7 @@ fn check_kmsg(input: &mut Input<'_>) {
         arch: &arch,
         release: &release,
         dictionary,
+        effort,
         options,
     };
     let max = options.max_version.number();
