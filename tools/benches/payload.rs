@@ -543,8 +543,8 @@ fn fit_one_line(path: &str, dict: &[u8], ws: &mut [u8], out: &mut [u8]) {
 }
 
 /// The fit against the fit at the fast effort (`fit_compressed_with`,
-/// `Effort::Fast`), on the 16 KB log and on the full buffers: what a
-/// tail fit costs and carries without the optimal parse.
+/// `Effort::Fast`), on the 16 KB log, the corpus logs and the full
+/// buffers: what a tail fit costs and carries without the optimal parse.
 fn fit_fast_effort(
     speed_log: &str,
     corpus: &str,
@@ -566,7 +566,8 @@ fn fit_fast_effort(
         full_buffers(&logs)
     };
     let buffers: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
-    let sets: [(&str, &[&[u8]], Rounds); 2] = [
+    let each: Vec<&[u8]> = logs.iter().map(Vec::as_slice).collect();
+    let sets: [(&str, &[&[u8]], Rounds); 3] = [
         (
             "the 16 KB log",
             &[&log],
@@ -574,6 +575,16 @@ fn fit_fast_effort(
                 repeat: FIT_BATCH,
                 min: 7,
                 max: 101,
+                within: Duration::from_millis(3000),
+            },
+        ),
+        (
+            "the corpus logs, each alone (time per fit; compressions and bytes over all of them)",
+            &each,
+            Rounds {
+                repeat: 1,
+                min: 5,
+                max: 31,
                 within: Duration::from_millis(3000),
             },
         ),
