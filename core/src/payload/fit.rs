@@ -95,11 +95,23 @@ impl Trial<'_> {
     /// fits in `out`, else a length more than `out.len()` (the compressor
     /// may stop early).
     fn run(&mut self, start: usize, workspace: &mut [u8], out: &mut [u8]) -> Result<usize, Error> {
+        let limit = out.len();
+        self.run_within(start, workspace, out, limit)
+    }
+
+    /// [`Trial::run`], but a stream longer than `out` is measured up to
+    /// `limit` bytes before the compressor may stop.
+    fn run_within(
+        &mut self,
+        start: usize,
+        workspace: &mut [u8],
+        out: &mut [u8],
+        limit: usize,
+    ) -> Result<usize, Error> {
         // One a call, a few dozen in all: no wrap.
         self.compressions = self.compressions.wrapping_add(1);
         self.last_start = start;
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
-        let limit = out.len();
         deflate::deflate_with(tail, self.dictionary, workspace, out, limit, self.effort)
     }
 
@@ -235,18 +247,65 @@ fn secant(end: usize, p: (usize, usize), q: (usize, usize), target: usize) -> Op
     Some(t)
 }
 
+/// The stream length expected for the tail from `cand`, on the line
+/// through the measured points `good` and `bad` (starts and stream
+/// lengths), or in proportion to the one measured; 0 before any.
+fn expected_len(
+    end: usize,
+    cand: usize,
+    good: Option<(usize, usize)>,
+    bad: Option<(usize, usize)>,
+) -> usize {
+    // Tail and stream lengths of one log: the products saturate, and the
+    // differences are of ordered values (`g > b`, so `tg < tb`).
+    let tail = |start: usize| end.saturating_sub(start);
+    let t = tail(cand);
+    match (good, bad) {
+        (Some((g, gl)), Some((b, bl))) if tail(b) > tail(g) && bl >= gl => {
+            let (tg, tb) = (tail(g), tail(b));
+            if t >= tg {
+                gl.saturating_add(per(
+                    t.wrapping_sub(tg),
+                    bl.wrapping_sub(gl),
+                    tb.wrapping_sub(tg),
+                ))
+            } else {
+                gl.saturating_sub(per(
+                    tg.wrapping_sub(t),
+                    bl.wrapping_sub(gl),
+                    tb.wrapping_sub(tg),
+                ))
+            }
+        }
+        (Some((p, pl)), _) | (None, Some((p, pl))) => per(pl, t, tail(p).max(1)),
+        (None, None) => 0,
+    }
+}
+
+/// What [`estimate_start`] found: the tail it aims at last, and the
+/// longest measured whose stream is within the target, with its length.
+struct Estimate {
+    guess: usize,
+    good: Option<(usize, usize)>,
+}
+
 /// Finds, with the fast compressor, the longest tail starting on a line
 /// whose fast stream is at most `target` bytes: a few compressions, each
 /// aimed by interpolating between the lengths measured (every third one
 /// bisects, so that the search stays O(log n)), stopping within two lines
-/// of it. Returns the start of the tail it aims at last, or `last` (the
-/// last line's) when even that is too long.
+/// of it. The guess is the start of the tail it aims at last, or `last`
+/// (the last line's) when even that is too long.
+///
+/// With `out`, the fit's effort is the fast one and the search is the fit:
+/// every trial is written to `out` ([`Trial::run_within`]), and the search
+/// goes on until `good` and `bad` are adjacent lines.
 fn estimate_start(
-    trial: &Trial<'_>,
+    trial: &mut Trial<'_>,
     workspace: &mut [u8],
     target: usize,
     last: usize,
-) -> Result<usize, Error> {
+    mut out: Option<&mut [u8]>,
+) -> Result<Estimate, Error> {
     let kmsg = trial.kmsg;
     let end = kmsg.len();
     // Starts whose tail is within `target` (`good`) or not (`bad`), with
@@ -266,7 +325,16 @@ fn estimate_start(
         };
         // Streams past twice the target stop early: their length only
         // says they are far too long.
-        let len = trial.estimate(cand, workspace, target.saturating_mul(2))?;
+        let limit = target.saturating_mul(2);
+        let len = match out.as_deref_mut() {
+            // A tail expected to fit is written, one expected not to only
+            // measured, so that `out` likely holds the fit at the end.
+            Some(out) if expected_len(end, cand, good, bad) <= target => {
+                trial.run_within(cand, workspace, out, limit)?
+            }
+            Some(_) => trial.probe(cand, workspace, limit)?,
+            None => trial.estimate(cand, workspace, limit)?,
+        };
         let latest = (cand, len);
         let previous = before.replace(latest);
         if len <= target {
@@ -279,8 +347,8 @@ fn estimate_start(
         }
         // Within a percent: the fast and the full streams differ by more
         // than that from log to log, so a closer estimate would not help.
-        if len.abs_diff(target) <= target / 100 {
-            return Ok(cand);
+        if out.is_none() && len.abs_diff(target) <= target / 100 {
+            return Ok(Estimate { guess: cand, good });
         }
         // Tail lengths in bytes, and the one aimed at.
         let aim = match (good, bad) {
@@ -311,18 +379,23 @@ fn estimate_start(
             (None, None) => break,
         };
         guess = end.saturating_sub(aim);
-        // Within two lines: the fit's effort takes it from here.
+        // Within two lines: the fit's effort takes it from here; when the
+        // search is the fit, adjacent lines.
         if let (Some((g, _)), Some((b, _))) = (good, bad) {
-            let second = next_line_start(kmsg, b).and_then(|n| next_line_start(kmsg, n));
-            if second.map_or(true, |n| n >= g) {
+            let mut next = next_line_start(kmsg, b);
+            if out.is_none() {
+                next = next.and_then(|n| next_line_start(kmsg, n));
+            }
+            if next.map_or(true, |n| n >= g) {
                 break;
             }
         }
     }
-    let (good, bad) = (good.map(|(g, _)| g), bad.map(|(b, _)| b));
-    Ok(line_between(kmsg, guess, bad, good, last)
-        .or(good)
-        .unwrap_or(last))
+    let (g, b) = (good.map(|(g, _)| g), bad.map(|(b, _)| b));
+    Ok(Estimate {
+        guess: line_between(kmsg, guess, b, g, last).or(g).unwrap_or(last),
+        good,
+    })
 }
 
 /// The next start the fit's effort tries, strictly between `bad` and
@@ -441,6 +514,54 @@ fn narrow(
     Ok((good, bad))
 }
 
+/// Checks the tails around `guess` at the fit's effort until one fits and
+/// one line more does not, and returns the longest that fits, with its
+/// stream length, or `None` when not even the last line does. Each round
+/// aims where the stream length, growing as the last tail measured did per
+/// byte, reaches the room: a start expected to fit is written to `out`,
+/// one expected not to is only probed, so that `out` keeps the fit.
+fn check_lines(
+    trial: &mut Trial<'_>,
+    workspace: &mut [u8],
+    out: &mut [u8],
+    guess: usize,
+) -> Result<Option<(usize, usize)>, Error> {
+    let kmsg = trial.kmsg;
+    let capacity = out.len();
+    // `good` fits (`out` holds its stream if it was the last written),
+    // `bad` does not (`None`: untried).
+    let mut good: Option<(usize, usize)> = None;
+    let mut bad: Option<usize> = None;
+    let mut cand = guess;
+    let mut expect_fit = true;
+    for round in 0..64u32 {
+        let len = if expect_fit {
+            trial.run(cand, workspace, out)?
+        } else {
+            trial.probe(cand, workspace, capacity)?
+        };
+        if len <= capacity {
+            good = Some((cand, len));
+        } else {
+            bad = Some(cand);
+        }
+        let Some(next) = aim(kmsg, cand, len, capacity, good.map(|(g, _)| g), bad, round) else {
+            break;
+        };
+        // The stream length expected at `next`, growing by `len / tail`
+        // per log byte: lengths of one log, the products saturate.
+        let tail = kmsg.len().wrapping_sub(cand).max(1);
+        let expected = if next < cand {
+            len.saturating_add(per(cand.wrapping_sub(next), len, tail))
+        } else {
+            len.saturating_sub(per(next.wrapping_sub(cand), len, tail))
+        };
+        expect_fit = good.is_none() || expected <= capacity;
+        cand = next;
+    }
+    Ok(good)
+}
+
 /// Finds the longest tail of `kmsg` that starts on a line and compresses to
 /// at most `out.len()` bytes, and leaves its zlib stream in
 /// `out[..payload_len]`.
@@ -517,47 +638,17 @@ pub fn fit_compressed_with(
         (Effort::Best, None) => FAST_RATIO,
     };
     let target = capacity.saturating_mul(ratio) / 1024;
-    let guess = estimate_start(&trial, workspace, target, last)?;
-
-    // Check at the fit's effort, from the guess on. `good` fits (its
-    // stream is in `out` when `written` is its start), `bad` does not
-    // (`None`: untried). Each round aims where the stream length, growing
-    // as the last tail measured did per byte, reaches the room: a start
-    // expected to fit is written, one expected not to is only probed, so
-    // that `out` keeps the fit.
-    let mut good: Option<(usize, usize)> = None;
-    let mut bad: Option<usize> = None;
-    let mut cand = guess;
-    let mut written = usize::MAX;
-    let mut expect_fit = true;
-    for round in 0..64u32 {
-        let len = if expect_fit {
-            written = cand;
-            trial.run(cand, workspace, out)?
-        } else {
-            trial.probe(cand, workspace, capacity)?
-        };
-        if len <= capacity {
-            good = Some((cand, len));
-        } else {
-            bad = Some(cand);
+    let good = match effort {
+        // The estimates are the trials: the search alone is the fit.
+        Effort::Fast => estimate_start(&mut trial, workspace, target, last, Some(out))?.good,
+        Effort::Best => {
+            let guess = estimate_start(&mut trial, workspace, target, last, None)?.guess;
+            check_lines(&mut trial, workspace, out, guess)?
         }
-        let Some(next) = aim(kmsg, cand, len, capacity, good.map(|(g, _)| g), bad, round) else {
-            break;
-        };
-        // The stream length expected at `next`, growing by `len / tail`
-        // per log byte: lengths of one log, the products saturate.
-        let tail = kmsg.len().wrapping_sub(cand).max(1);
-        let expected = if next < cand {
-            len.saturating_add(per(cand.wrapping_sub(next), len, tail))
-        } else {
-            len.saturating_sub(per(next.wrapping_sub(cand), len, tail))
-        };
-        expect_fit = good.is_none() || expected <= capacity;
-        cand = next;
-    }
+    };
     if let Some((start, mut len)) = good {
-        if written != start {
+        // `out` holds the stream of the last tail written.
+        if trial.last_start != start {
             len = trial.run(start, workspace, out)?;
         }
         debug_assert!(len <= capacity);
