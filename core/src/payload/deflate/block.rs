@@ -155,6 +155,12 @@ pub(super) fn write_block(
         .wrapping_add(raw.len().wrapping_mul(8))
         .wrapping_add((pieces - 1).wrapping_mul(3 + 5 + 32));
 
+    // Past the end of the buffer nothing is written: count the bits of
+    // the smallest type, as the writing below would.
+    if out.is_full() {
+        out.skip(stored.min(dynamic).min(fixed));
+        return;
+    }
     let final_bit = u32::from(last);
     if stored < dynamic && stored < fixed {
         let mut chunks = raw.chunks(65_535);

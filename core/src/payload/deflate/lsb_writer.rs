@@ -56,6 +56,24 @@ impl<'a> LsbWriter<'a> {
         }
     }
 
+    /// Whether the buffer is full: what follows is only counted.
+    #[inline]
+    pub(super) fn is_full(&self) -> bool {
+        self.len >= self.out.len()
+    }
+
+    /// Counts `count` bits without writing them; the buffer must be full
+    /// ([`LsbWriter::is_full`]), so that they would not be written anyway.
+    #[inline]
+    pub(super) fn skip(&mut self, count: usize) {
+        debug_assert!(self.is_full());
+        // Bits of one stream, far below `usize::MAX`: no wrap.
+        let bits = self.bit_len().wrapping_add(count);
+        self.len = bits / 8;
+        self.bits = (bits % 8) as u32;
+        self.acc = 0;
+    }
+
     /// Bits written so far.
     #[inline]
     pub(super) fn bit_len(&self) -> usize {

@@ -401,6 +401,44 @@ mod tests {
     }
 
     #[test]
+    fn a_measured_stream_is_as_long_as_a_written_one() {
+        // Past the end of the output, blocks are counted, not coded: the
+        // lengths must still be those of the stream written, and what
+        // fits of it the same bytes.
+        let mut state = 5;
+        let mut text = Vec::new();
+        for i in 0..crate::test_size(400, 8) {
+            let word = xorshift(&mut state) % 40;
+            text.extend_from_slice(
+                format!("[{i:5}.{word:06}] cpu{} irq {word}\n", i % 7).as_bytes(),
+            );
+        }
+        let random: Vec<u8> = (0..crate::test_size(6000, 300))
+            .map(|_| xorshift(&mut state) as u8)
+            .collect();
+        let mut mixed = text.clone();
+        mixed.extend_from_slice(&random);
+        mixed.extend_from_slice(&text);
+        let mut ws = vec![0u8; WORKSPACE_LEN];
+        for input in [&b"abc"[..], &text, &random, &mixed] {
+            for effort in [Effort::Best, Effort::Fast] {
+                for dict in [None, Some(crate::payload::KMSG_DICTIONARY)] {
+                    let mut out = vec![0u8; max_compressed_len(input.len())];
+                    let n =
+                        deflate_with(input, dict, &mut ws, &mut out, usize::MAX, effort).unwrap();
+                    assert_eq!(compressed_len_with(input, dict, &mut ws, effort), Ok(n));
+                    for part in [1, n / 3, n - 1] {
+                        let mut some = vec![0u8; part];
+                        let len = deflate_with(input, dict, &mut ws, &mut some, usize::MAX, effort);
+                        assert_eq!(len, Ok(n));
+                        assert_eq!(some[..], out[..part]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn short_buffers_are_errors() {
         let mut ws = vec![0u8; WORKSPACE_LEN];
         let mut out = [0u8; 8];
