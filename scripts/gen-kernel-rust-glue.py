@@ -14,8 +14,9 @@ For the in-tree series (scripts/gen-kernel-rust.sh), patch 0002: in TREE,
   object series draws through the glue, taken from
   kernel-glue/linux/patches/0002 (its `CONFIG_DRM_PANIC_QR_PANICQR`
   branch), so that both series draw the same screen from one text;
-- drops zlib, which only that body used, and adds the option
-  DRM_PANIC_QR_PANICQR_DICTIONARY, again from that patch.
+- drops zlib, which only that body used, and adds the options
+  DRM_PANIC_QR_PANICQR_DICTIONARY and DRM_PANIC_QR_PANICQR_FAST, again
+  from that patch.
 """
 
 import glob
@@ -162,15 +163,21 @@ def main(argv):
         f.write(text)
     edit(c, "#include <linux/zlib.h>\n", "")
 
-    # Kconfig: no zlib; the dictionary option, under the QR screen.
+    # Kconfig: no zlib; the dictionary and effort options, one run of
+    # added lines in the patch, under the QR screen.
     kconfig = os.path.join(drm, "Kconfig")
     edit(kconfig, "\tdepends on DRM_PANIC && RUST\n\tselect ZLIB_DEFLATE\n", "\tdepends on DRM_PANIC && RUST\n")
     option = added_block(patch, r"config DRM_PANIC_QR_PANICQR_DICTIONARY$")
     option = "\n".join(option).rstrip("\n").replace(
         "depends on DRM_PANIC_QR_PANICQR\n", "depends on DRM_PANIC_SCREEN_QR_CODE\n"
     )
-    if "depends on DRM_PANIC_SCREEN_QR_CODE\n" not in option:
-        raise GenError("the dictionary option no longer depends on DRM_PANIC_QR_PANICQR")
+    if option.count("depends on DRM_PANIC_SCREEN_QR_CODE\n") != 2 or not re.search(
+        r"^config DRM_PANIC_QR_PANICQR_FAST$", option, re.M
+    ):
+        raise GenError(
+            "the dictionary and effort options no longer follow one another, "
+            "each depending on DRM_PANIC_QR_PANICQR"
+        )
     edit(
         kconfig,
         "config DRM_PANIC_SCREEN_QR_CODE_URL\n",

@@ -29,7 +29,8 @@
 #                      hardened.fragment too (NAME hardened: retpolines,
 #                      the return thunk, IBT, with objtool checking all of
 #                      vmlinux.o; the run fails on any objtool warning
-#                      about panicqr's code)
+#                      about panicqr's code; and the glue's fast effort,
+#                      DRM_PANIC_QR_PANICQR_FAST)
 #   --vga MODES        the screen modes to boot in, comma-separated. On
 #                      x86_64 VESA modes, each passed as vga=MODE: 0x318
 #                      (1024x768), 0x315 (800x600), 0x314 (800x600, 16 bits
