@@ -120,30 +120,26 @@ impl Trial<'_> {
     fn probe(&mut self, start: usize, workspace: &mut [u8], limit: usize) -> Result<usize, Error> {
         // As in `run`: no wrap.
         self.compressions = self.compressions.wrapping_add(1);
-        let tail = self.kmsg.get(start..).unwrap_or(&[]);
-        deflate::deflate_with(
-            tail,
-            self.dictionary,
-            workspace,
-            &mut [],
-            limit,
-            self.effort,
-        )
+        self.measure(start, workspace, limit, self.effort)
     }
 
     /// Measures the tail from `start` with the fast compressor: its stream
     /// length, or a length more than `limit`. Not counted in
     /// `compressions`.
     fn estimate(&self, start: usize, workspace: &mut [u8], limit: usize) -> Result<usize, Error> {
+        self.measure(start, workspace, limit, Effort::Fast)
+    }
+
+    /// Measures the tail from `start` at `effort`, writing nothing.
+    fn measure(
+        &self,
+        start: usize,
+        workspace: &mut [u8],
+        limit: usize,
+        effort: Effort,
+    ) -> Result<usize, Error> {
         let tail = self.kmsg.get(start..).unwrap_or(&[]);
-        deflate::deflate_with(
-            tail,
-            self.dictionary,
-            workspace,
-            &mut [],
-            limit,
-            Effort::Fast,
-        )
+        deflate::deflate_with(tail, self.dictionary, workspace, &mut [], limit, effort)
     }
 }
 
