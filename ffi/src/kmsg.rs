@@ -117,11 +117,6 @@ pub unsafe extern "C" fn panicqr_encode_kmsg(
             let kmsg = bytes(kmsg, kmsg_len)?;
             let c_request = read_struct(request).ok_or(PANICQR_ERR_NULL_POINTER)?;
             let options = options_from(read_struct(options))?;
-            let effort = match c_request.effort {
-                0 => Effort::Best,
-                1 => Effort::Fast,
-                _ => return Err(PANICQR_ERR_INVALID_ARGUMENT),
-            };
             let base_url = bytes(c_request.base_url, c_request.base_url_len)?;
             let arch = bytes(c_request.arch, c_request.arch_len)?;
             let release = bytes(c_request.release, c_request.release_len)?;
@@ -145,7 +140,11 @@ pub unsafe extern "C" fn panicqr_encode_kmsg(
                     arch,
                     release,
                     dictionary: c_request.dictionary != 0,
-                    effort,
+                    effort: match c_request.effort {
+                        0 => Effort::Best,
+                        1 => Effort::Fast,
+                        _ => return Err(PANICQR_ERR_INVALID_ARGUMENT),
+                    },
                     options,
                 },
                 bytes_mut(workspace, workspace_len)?,

@@ -634,13 +634,21 @@ pub fn fit_compressed_with(
         (Effort::Best, None) => FAST_RATIO,
     };
     let target = capacity.saturating_mul(ratio) / 1024;
-    let good = match effort {
-        // The estimates are the trials: the search alone is the fit.
-        Effort::Fast => estimate_start(&mut trial, workspace, target, last, Some(out))?.good,
-        Effort::Best => {
-            let guess = estimate_start(&mut trial, workspace, target, last, None)?.guess;
-            check_lines(&mut trial, workspace, out, guess)?
-        }
+    // At the fast effort the estimates are the trials: the search alone is
+    // the fit. (One call, so that it is inlined: its frame would add to
+    // the deepest path of compression.)
+    let fast = effort == Effort::Fast;
+    let found = estimate_start(
+        &mut trial,
+        workspace,
+        target,
+        last,
+        fast.then_some(&mut *out),
+    )?;
+    let good = if fast {
+        found.good
+    } else {
+        check_lines(&mut trial, workspace, out, found.guess)?
     };
     if let Some((start, mut len)) = good {
         // `out` holds the stream of the last tail written.

@@ -188,22 +188,18 @@ pub fn encode_kmsg<'a>(
     // With the dictionary allowed, fit both ways and keep the one that
     // carries more; a tie goes to the plain stream, which Linux's own
     // decoder reads.
-    let plain = KmsgRequest {
-        dictionary: false,
-        ..*request
-    };
-    let mut result = fit_url(kmsg, &plain, workspace, image)?;
-    let mut used = plain;
+    let mut result = fit_url(kmsg, request, false, workspace, image)?;
+    let mut dictionary = false;
     if request.dictionary {
         // The dictionary's URL is longer: when only the plain one fits,
         // keep the plain stream.
-        match fit_url(kmsg, request, workspace, image) {
+        match fit_url(kmsg, request, true, workspace, image) {
             Ok(with) if with.0.tail_start < result.0.tail_start => {
                 result = with;
-                used = *request;
+                dictionary = true;
             }
             Ok(_) | Err(Error::DataTooLong { .. }) => {
-                result = fit_url(kmsg, &plain, workspace, image)?;
+                result = fit_url(kmsg, request, false, workspace, image)?;
             }
             Err(error) => return Err(error),
         }
@@ -220,21 +216,23 @@ pub fn encode_kmsg<'a>(
     )?;
     let code = codewords.place(scratch, image)?;
     let mut report = report(fit, kmsg.len(), url_len);
-    report.dictionary = used.dictionary;
+    report.dictionary = dictionary;
     Ok((code, report))
 }
 
-/// Writes the URL prefix and the best-fitting compressed tail into `image`.
+/// Writes the URL prefix and the best-fitting compressed tail into `image`,
+/// with the dictionary if `dictionary` (which `request` must allow).
 fn fit_url(
     kmsg: &[u8],
     request: &KmsgRequest<'_>,
+    dictionary: bool,
     workspace: &mut [u8],
     image: &mut [u8],
 ) -> Result<(Fit, usize), Error> {
     let options = &request.options;
     // Measure before writing: a URL too long for the code is `DataTooLong`,
     // even when it is also longer than the image buffer.
-    let url_len = url_prefix_len(request);
+    let url_len = url::prefix_len(request, dictionary);
     let capacity = panic_url_capacity(options.max_version, options.ecc, url_len);
     if capacity == 0 {
         return Err(Error::DataTooLong {
@@ -242,17 +240,13 @@ fn fit_url(
             available_bits: options.max_version.data_bits(options.ecc),
         });
     }
-    write_url_prefix(request, image)?;
+    url::write_prefix(request, dictionary, image)?;
     // Saturated, a sum past `usize::MAX` is too small a buffer all the same.
     let needed = url_len.saturating_add(capacity);
     let out = image
         .get_mut(url_len..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
-    let dictionary = if request.dictionary {
-        Some(KMSG_DICTIONARY)
-    } else {
-        None
-    };
+    let dictionary = dictionary.then_some(KMSG_DICTIONARY);
     Ok((
         fit_compressed_with(kmsg, dictionary, workspace, out, request.effort)?,
         url_len,

@@ -34,10 +34,9 @@ pub struct KmsgRequest<'a> {
 /// `&zd=2`, as the URL holds it.
 const DICTIONARY_PARAM: &[u8] = &[b'&', b'z', b'd', b'=', b'0' + KMSG_DICTIONARY_ID];
 
-/// The dictionary's URL parameter if `request` allows the dictionary, else
-/// nothing.
-fn dictionary_param(request: &KmsgRequest<'_>) -> &'static [u8] {
-    if request.dictionary {
+/// The dictionary's URL parameter with the dictionary, else nothing.
+fn dictionary_param(dictionary: bool) -> &'static [u8] {
+    if dictionary {
         DICTIONARY_PARAM
     } else {
         b""
@@ -57,6 +56,12 @@ fn query_separator(base: &[u8]) -> &'static [u8] {
 /// Returns the length of the URL prefix `request` gives, 0 without a base
 /// URL.
 pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
+    prefix_len(request, request.dictionary)
+}
+
+/// [`url_prefix_len`], with the dictionary's parameter if `dictionary`
+/// rather than if the request allows it.
+pub(super) fn prefix_len(request: &KmsgRequest<'_>, dictionary: bool) -> usize {
     match request.base_url {
         None => 0,
         // Saturated: a length past `usize::MAX` fits no buffer and no
@@ -68,7 +73,7 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
             request.arch,
             b"&v=",
             request.release,
-            dictionary_param(request),
+            dictionary_param(dictionary),
             b"&z=",
         ]
         .iter()
@@ -85,14 +90,24 @@ pub fn url_prefix_len(request: &KmsgRequest<'_>) -> usize {
 ///
 /// [`Error::BufferTooSmall`] when `out` is shorter than [`url_prefix_len`].
 pub fn write_url_prefix(request: &KmsgRequest<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    write_prefix(request, request.dictionary, out)
+}
+
+/// [`write_url_prefix`], with the dictionary's parameter if `dictionary`
+/// rather than if the request allows it.
+pub(super) fn write_prefix(
+    request: &KmsgRequest<'_>,
+    dictionary: bool,
+    out: &mut [u8],
+) -> Result<usize, Error> {
     let Some(base) = request.base_url else {
         return Ok(0);
     };
-    let needed = url_prefix_len(request);
+    let needed = prefix_len(request, dictionary);
     let out = out
         .get_mut(..needed)
         .ok_or(Error::BufferTooSmall { needed })?;
-    let dict = dictionary_param(request);
+    let dict = dictionary_param(dictionary);
     // The parts add up to `needed`, so every part has its room.
     let mut at = 0usize;
     for part in [
