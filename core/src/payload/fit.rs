@@ -544,14 +544,9 @@ fn check_lines(
         let Some(next) = aim(kmsg, cand, len, capacity, good.map(|(g, _)| g), bad, round) else {
             break;
         };
-        // The stream length expected at `next`, growing by `len / tail`
-        // per log byte: lengths of one log, the products saturate.
-        let tail = kmsg.len().wrapping_sub(cand).max(1);
-        let expected = if next < cand {
-            len.saturating_add(per(cand.wrapping_sub(next), len, tail))
-        } else {
-            len.saturating_sub(per(next.wrapping_sub(cand), len, tail))
-        };
+        // The stream length expected at `next`, in proportion to the tail
+        // just measured.
+        let expected = expected_len(kmsg.len(), next, Some((cand, len)), None);
         expect_fit = good.is_none() || expected <= capacity;
         cand = next;
     }

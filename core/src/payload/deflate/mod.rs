@@ -144,7 +144,7 @@ pub fn compressed_len(
     dictionary: Option<&[u8]>,
     workspace: &mut [u8],
 ) -> Result<usize, Error> {
-    deflate(input, dictionary, workspace, &mut [], usize::MAX)
+    compressed_len_with(input, dictionary, workspace, Effort::Best)
 }
 
 /// Returns the length of the stream of `input` at `effort`, writing no
