@@ -28,10 +28,10 @@ fn put_bits(row: &mut Row, x: usize, bits: u64, len: usize) {
 ///
 /// `width` is the width of a version, in `21..=177`.
 pub(crate) struct FunctionMap {
-    width: usize,
+    width: u8,
     /// Alignment centres along one axis.
     centres: [u8; 7],
-    centre_count: usize,
+    centre_count: u8,
     /// The version information, 18 bits, or 0 below version 7.
     version_bits: u32,
     /// The alignment patterns of a row that crosses every column of
@@ -39,6 +39,11 @@ pub(crate) struct FunctionMap {
     /// the centre. Rows beside the first or last centre leave out the
     /// patterns that would overlap the finders.
     alignment: [Row; 4],
+    /// The rows that may hold more than the timing column's module, bit `y`
+    /// for row `y`: the finders' and the version information's rows, and
+    /// the alignment patterns'. The others are plain (see
+    /// [`FunctionMap::row`]).
+    special: Row,
 }
 
 impl FunctionMap {
@@ -55,13 +60,29 @@ impl FunctionMap {
                 put_bits(row, x, bits, 5);
             }
         }
+        let width = usize::from(version.width());
+        let mut special = [0u64; 3];
+        let mut mark = |rows: Row| {
+            for (word, rows) in special.iter_mut().zip(rows) {
+                *word |= rows;
+            }
+        };
+        mark(span(0, 9));
+        mark(span(width.saturating_sub(11), width));
+        for &c in centres.iter().take(centre_count) {
+            // Centres are at least 6.
+            let c = usize::from(c);
+            mark(span(c.wrapping_sub(2), c.wrapping_add(3)));
+        }
         // INVARIANT: the width of a version.
         FunctionMap {
-            width: usize::from(version.width()),
+            width: version.width(),
             centres,
-            centre_count,
+            // At most 7 centres.
+            centre_count: centre_count as u8,
             version_bits: version.information_bits(),
             alignment,
+            special,
         }
     }
 
@@ -84,7 +105,7 @@ impl FunctionMap {
     pub(crate) fn width(&self) -> usize {
         // By the invariant the clamp changes nothing; it shows the compiler
         // the bounds, so that `w - 8` and the like need no overflow check.
-        self.width.clamp(21, 177)
+        usize::from(self.width).clamp(21, 177)
     }
 
     /// Returns the function modules of row `y` and, of those, the dark ones
@@ -93,7 +114,26 @@ impl FunctionMap {
     /// The function modules are symmetric, so this is also column `y`; the
     /// dark ones are too but for the module that is always dark, at column 8
     /// of row `width - 8` (see [`FunctionMap::dark_column`]).
+    ///
+    /// Most rows of a large code are plain: they cross no finder, alignment
+    /// pattern or version information, and hold the timing column's module
+    /// alone, dark in the even rows. Those are returned at once; the placement
+    /// and every mask pass ask for each row.
     pub(crate) fn row(&self, y: usize) -> (Row, Row) {
+        if bit(&self.special, y) {
+            return self.special_row(y);
+        }
+        let mut function = [0u64; 3];
+        let mut dark = [0u64; 3];
+        set_bit(&mut function, 6);
+        if y % 2 == 0 {
+            set_bit(&mut dark, 6);
+        }
+        (function, dark)
+    }
+
+    /// [`FunctionMap::row`] for any row, pattern by pattern.
+    fn special_row(&self, y: usize) -> (Row, Row) {
         let w = self.width();
         let mut function = [0u64; 3];
         let mut dark = [0u64; 3];
@@ -140,7 +180,10 @@ impl FunctionMap {
             }
         }
         // Alignment patterns.
-        let centres = self.centres.get(..self.centre_count).unwrap_or(&[]);
+        let centres = self
+            .centres
+            .get(..usize::from(self.centre_count))
+            .unwrap_or(&[]);
         for (j, &cy) in (0..centres.len()).zip(centres) {
             let dy = y.abs_diff(usize::from(cy));
             if dy > 2 {
@@ -488,6 +531,24 @@ pub(crate) fn place_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_rows_are_the_rows_built_pattern_by_pattern() {
+        for v in 1..=40 {
+            let map = FunctionMap::new(Version::new(v).unwrap());
+            let mut plain = 0;
+            for y in 0..map.width() {
+                assert_eq!(map.row(y), map.special_row(y), "V{v} row {y}");
+                plain += usize::from(!bit(&map.special, y));
+            }
+            // Version 40: of 177 rows, 9 at the top and 11 at the bottom
+            // (finders, format and version information) and 5 around each of
+            // the 5 centres away from them are special; 132 are plain.
+            if v == 40 {
+                assert_eq!(plain, 177 - 9 - 11 - 5 * 5);
+            }
+        }
+    }
 
     #[test]
     fn function_map_is_symmetric_and_counts_match() {
