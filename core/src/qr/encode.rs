@@ -228,7 +228,7 @@ impl DataCodewords {
                 transpose_in_place(image, pitch, width);
                 mask
             }
-            None => mask::best(&mask::penalties(image, pitch, &map, self.ecc)),
+            None => mask::choose(image, pitch, &map, self.ecc),
         };
         mask::apply(image, pitch, &map, mask);
         format::place_format(image, pitch, width, self.ecc, mask.number());

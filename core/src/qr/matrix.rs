@@ -434,7 +434,7 @@ fn run_length(row: &Row, at: usize, forward: bool, limit: usize) -> usize {
 /// Each pair of columns is gathered in registers and stored as such a row;
 /// one in-place transpose ([`transpose_in_place`]) then turns the columns
 /// into rows, after automatic mask selection has scored the columns (see
-/// [`crate::qr::mask::penalties`]).
+/// [`crate::qr::mask::choose`]).
 ///
 /// [`transpose_in_place`]: crate::qr::rows::transpose_in_place
 ///
