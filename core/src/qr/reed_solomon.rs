@@ -98,30 +98,74 @@ pub(crate) struct NibbleTables {
 }
 
 impl NibbleTables {
+    /// Divides one more coefficient, `byte`, into the running remainder
+    /// `state`, whose highest coefficient is the top byte of word 0.
+    #[inline(always)]
+    fn step(&self, state: &mut [u64; 4], byte: u8) {
+        let factor = byte ^ (state[0] >> 56) as u8;
+        *state = [
+            state[0] << 8 | state[1] >> 56,
+            state[1] << 8 | state[2] >> 56,
+            state[2] << 8 | state[3] >> 56,
+            state[3] << 8,
+        ];
+        let low = &self.low[usize::from(factor & 15)];
+        let high = &self.high[usize::from(factor >> 4)];
+        for i in 0..4 {
+            state[i] ^= low[i] ^ high[i];
+        }
+    }
+
     /// Writes the remainder of `data` · x^degree divided by the generator
     /// into `remainder`, whose length is the degree.
+    #[cfg(test)]
     pub(crate) fn remainder(&self, data: &[u8], remainder: &mut [u8]) {
-        // The running remainder, highest coefficient in the top byte of
-        // word 0.
-        let mut state = [0u64; 4];
-        for &byte in data {
-            let factor = byte ^ (state[0] >> 56) as u8;
-            state = [
-                state[0] << 8 | state[1] >> 56,
-                state[1] << 8 | state[2] >> 56,
-                state[2] << 8 | state[3] >> 56,
-                state[3] << 8,
-            ];
-            let low = &self.low[usize::from(factor & 15)];
-            let high = &self.high[usize::from(factor >> 4)];
-            for i in 0..4 {
-                state[i] ^= low[i] ^ high[i];
+        self.remainders(data, remainder, &[], &mut []);
+    }
+
+    /// Writes the remainders of two blocks at once: that of `a` · x^degree
+    /// divided by the generator into `remainder_a`, that of `b` into
+    /// `remainder_b`, each as long as the degree.
+    ///
+    /// Each byte waits for the table entries the byte before chose, so one
+    /// block is a chain of dependent loads; two interleaved chains keep the
+    /// processor busy while either waits.
+    ///
+    /// Always inlined: out of line, its frame would add to that of
+    /// [`add_error_correction`], which holds the tables, on the deepest
+    /// stack of the encoder.
+    #[inline(always)]
+    pub(crate) fn remainders(
+        &self,
+        a: &[u8],
+        remainder_a: &mut [u8],
+        b: &[u8],
+        remainder_b: &mut [u8],
+    ) {
+        let mut state_a = [0u64; 4];
+        let mut state_b = [0u64; 4];
+        let mut i = 0;
+        while i < a.len() || i < b.len() {
+            if let Some(&x) = a.get(i) {
+                self.step(&mut state_a, x);
             }
+            if let Some(&y) = b.get(i) {
+                self.step(&mut state_b, y);
+            }
+            // Below the length of a block: no wrap.
+            i = i.wrapping_add(1);
         }
-        for (j, out) in (0..remainder.len()).zip(remainder.iter_mut()) {
-            let word = state.get(j / 8).copied().unwrap_or(0);
-            *out = (word >> (56 - 8 * (j % 8))) as u8;
-        }
+        write_remainder(&state_a, remainder_a);
+        write_remainder(&state_b, remainder_b);
+    }
+}
+
+/// Writes the coefficients of a running remainder, highest first.
+#[inline]
+fn write_remainder(state: &[u64; 4], remainder: &mut [u8]) {
+    for (j, out) in (0..remainder.len()).zip(remainder.iter_mut()) {
+        let word = state.get(j / 8).copied().unwrap_or(0);
+        *out = (word >> (56 - 8 * (j % 8))) as u8;
     }
 }
 
@@ -191,12 +235,27 @@ pub(crate) fn add_error_correction(codewords: &mut [u8], blocks: &Blocks) {
     let tables = Generator::new(blocks.ecc_len).nibble_tables();
     let (data, ecc) = codewords.split_at_mut(blocks.data_len.min(codewords.len()));
     let mut ecc_blocks = ecc.chunks_mut(blocks.ecc_len.max(1));
-    for block in 0..blocks.count {
+    let block_data = |block: usize| {
         let start = blocks.data_start(block);
-        let block_data = data.get(start..start.wrapping_add(blocks.data_len_of(block)));
-        if let (Some(block_data), Some(out)) = (block_data, ecc_blocks.next()) {
-            tables.remainder(block_data, out);
+        data.get(start..start.wrapping_add(blocks.data_len_of(block)))
+    };
+    // Two blocks at a time (see [`NibbleTables::remainders`]); an odd last
+    // block goes with an empty one.
+    let mut block = 0;
+    while block < blocks.count {
+        // At most 81 blocks: no wrap.
+        let second = block.wrapping_add(1);
+        let a = block_data(block);
+        let out_a = ecc_blocks.next();
+        let (b, out_b) = if second < blocks.count {
+            (block_data(second), ecc_blocks.next())
+        } else {
+            (Some(&[][..]), Some(&mut [][..]))
+        };
+        if let (Some(a), Some(out_a), Some(b), Some(out_b)) = (a, out_a, b, out_b) {
+            tables.remainders(a, out_a, b, out_b);
         }
+        block = block.wrapping_add(2);
     }
 }
 
@@ -244,5 +303,20 @@ mod tests {
             remainder,
             [0xa5, 0x24, 0xd4, 0xc1, 0xed, 0x36, 0xc7, 0x87, 0x2c, 0x55]
         );
+    }
+
+    #[test]
+    fn two_blocks_at_once_are_each_block_alone() {
+        let tables = Generator::new(30).nibble_tables();
+        let data: std::vec::Vec<u8> = (0..300u32).map(|i| (i * 37 + 11) as u8).collect();
+        for (a_len, b_len) in [(118, 119), (119, 118), (15, 16), (16, 0), (0, 7), (1, 1)] {
+            let (a, b) = (&data[..a_len], &data[a_len..a_len + b_len]);
+            let (mut alone_a, mut alone_b) = ([0u8; 30], [0u8; 30]);
+            tables.remainder(a, &mut alone_a);
+            tables.remainder(b, &mut alone_b);
+            let (mut both_a, mut both_b) = ([0u8; 30], [0u8; 30]);
+            tables.remainders(a, &mut both_a, b, &mut both_b);
+            assert_eq!((both_a, both_b), (alone_a, alone_b), "{a_len} and {b_len}");
+        }
     }
 }
