@@ -513,7 +513,8 @@ pub(crate) fn choose(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc
     // lower number: no other can win.
     let mut best = best_of(&bounds);
     let row_scaled = |mask: u8| row_scaled_points(image, pitch, map, format_bits(ecc, mask), mask);
-    let mut lowest = bounds[usize::from(best)].wrapping_add(row_scaled(best));
+    // `best_of` returns 0 to 7; the mask shows the compiler so.
+    let mut lowest = bounds[usize::from(best & 7)].wrapping_add(row_scaled(best));
     for (mask, &bound) in (0..8u8).zip(&bounds) {
         if mask != best && (bound < lowest || bound == lowest && mask < best) {
             // A score is a few hundred thousand at most: no wrap.
