@@ -250,15 +250,25 @@ impl FunctionMap {
 /// The codeword bits in the order they are placed: the data codewords
 /// interleaved across blocks, then the error correction codewords likewise,
 /// most significant bit first. Past the end, zero bits (the remainder bits).
+///
+/// The interleaved order reads the codewords in rows: row `r` takes
+/// codeword `r` of each block that has one. In a row, the offset of each
+/// block's codeword is the previous one's plus `stride`, plus 1 past the
+/// short blocks (`long_from`), whose data is a codeword shorter.
 struct BitStream<'a> {
     codewords: &'a [u8],
     blocks: Blocks,
-    /// Position within a block.
-    row: usize,
-    block: usize,
-    /// Offset of the next codeword of the current row of blocks.
+    /// Offset of the next codeword.
     offset: usize,
-    in_ecc: bool,
+    /// Its block.
+    block: usize,
+    /// Codewords left in the current row, the next included.
+    left: usize,
+    /// The current row: data rows `0..=short_data`, then error correction
+    /// rows.
+    row: usize,
+    stride: usize,
+    long_from: usize,
     /// Bits not yet taken, at the top of the word.
     bits: u64,
     available: u32,
@@ -269,60 +279,56 @@ impl<'a> BitStream<'a> {
         BitStream {
             codewords,
             blocks,
-            row: 0,
-            block: 0,
             offset: 0,
-            in_ecc: false,
+            block: 0,
+            left: blocks.count,
+            row: 0,
+            stride: blocks.short_data,
+            long_from: blocks.short_count,
             bits: 0,
             available: 0,
         }
     }
 
-    /// Returns the next codeword, or zero past the end.
-    #[inline]
-    fn next_codeword(&mut self) -> u8 {
+    /// Moves to the first codeword of the next row that has one, or past
+    /// the end.
+    #[inline(never)]
+    fn next_row(&mut self) {
         let b = &self.blocks;
-        loop {
-            if self.block == b.count {
-                // Rows, blocks and offsets count codewords of one code,
-                // at most 3706: none of these sums wraps.
-                self.block = 0;
-                self.row = self.row.wrapping_add(1);
-                self.offset = if self.in_ecc {
-                    b.data_len.wrapping_add(self.row)
-                } else {
-                    self.row
-                };
-            }
-            if !self.in_ecc {
-                if self.row > b.short_data {
-                    self.in_ecc = true;
-                    self.row = 0;
-                    self.block = 0;
-                    self.offset = b.data_len;
-                    continue;
-                }
-                let block = self.block;
-                self.block = self.block.wrapping_add(1);
-                let here = self.offset;
-                // Long blocks hold one more codeword, so each block after the
-                // short ones starts one further on.
-                self.offset = self
-                    .offset
-                    .wrapping_add(b.short_data)
-                    .wrapping_add(usize::from(block >= b.short_count));
-                if self.row < b.data_len_of(block) {
-                    return self.codewords.get(here).copied().unwrap_or(0);
-                }
-            } else {
-                if self.row >= b.ecc_len {
-                    return 0;
-                }
-                self.block = self.block.wrapping_add(1);
-                let here = self.offset;
-                self.offset = self.offset.wrapping_add(b.ecc_len);
-                return self.codewords.get(here).copied().unwrap_or(0);
-            }
+        // Rows, blocks and offsets count codewords of one code, at most
+        // 3706: none of these sums wraps.
+        self.row = self.row.wrapping_add(1);
+        if self.row < b.short_data {
+            self.offset = self.row;
+            self.block = 0;
+            self.left = b.count;
+            return;
+        }
+        if self.row == b.short_data && b.short_count < b.count {
+            // The last data row: the long blocks only.
+            self.block = b.short_count;
+            self.offset = b.data_start(b.short_count).wrapping_add(b.short_data);
+            self.left = b.count.wrapping_sub(b.short_count);
+            self.stride = b.short_data.wrapping_add(1);
+            self.long_from = usize::MAX;
+            return;
+        }
+        if self.row <= b.short_data {
+            self.row = b.short_data.wrapping_add(1);
+        }
+        let ecc_row = self.row.wrapping_sub(b.short_data).wrapping_sub(1);
+        self.block = 0;
+        self.stride = b.ecc_len;
+        self.long_from = usize::MAX;
+        if ecc_row < b.ecc_len {
+            self.offset = b.data_len.wrapping_add(ecc_row);
+            self.left = b.count;
+        } else {
+            // Past the end: zeros from here on, at an offset that stays
+            // past it.
+            self.offset = usize::MAX;
+            self.left = usize::MAX;
+            self.stride = 0;
         }
     }
 
@@ -338,8 +344,19 @@ impl<'a> BitStream<'a> {
         // shifts are below 64 and nothing wraps.
         while self.available < n {
             let shift = 56u32.wrapping_sub(self.available);
-            self.bits |= u64::from(self.next_codeword()).wrapping_shl(shift);
+            let byte = self.codewords.get(self.offset).copied().unwrap_or(0);
+            self.bits |= u64::from(byte).wrapping_shl(shift);
             self.available = self.available.wrapping_add(8);
+            self.left = self.left.wrapping_sub(1);
+            if self.left == 0 {
+                self.next_row();
+            } else {
+                self.block = self.block.wrapping_add(1);
+                self.offset = self
+                    .offset
+                    .wrapping_add(self.stride)
+                    .wrapping_add(usize::from(self.block > self.long_from));
+            }
         }
         let out = self.bits & !u64::MAX.wrapping_shr(n);
         self.bits = self.bits.wrapping_shl(n);
@@ -546,6 +563,65 @@ mod tests {
             // the 5 centres away from them are special; 132 are plain.
             if v == 40 {
                 assert_eq!(plain, 177 - 9 - 11 - 5 * 5);
+            }
+        }
+    }
+
+    #[test]
+    fn stream_interleaves_the_blocks_codeword_by_codeword() {
+        use crate::qr::version::Ecc;
+        // Under Miri, a version with one block, and one with short and
+        // long blocks.
+        let versions: std::vec::Vec<u8> = if cfg!(miri) {
+            std::vec![1, 40]
+        } else {
+            (1..=40).collect()
+        };
+        for v in versions {
+            let version = Version::new(v).unwrap();
+            for ecc in Ecc::ALL {
+                let blocks = Blocks::new(version, ecc);
+                let total = version.total_codewords();
+                // Each codeword its own value, as far as a byte tells them
+                // apart.
+                let codewords: std::vec::Vec<u8> =
+                    (0..total).map(|i| (i * 7 + i / 256) as u8).collect();
+                // Codeword `r` of each block that has one, block by block,
+                // the data first, then the error correction.
+                let mut expected = std::vec::Vec::new();
+                for r in 0..=blocks.short_data {
+                    for b in 0..blocks.count {
+                        if r < blocks.data_len_of(b) {
+                            expected.push(codewords[blocks.data_start(b) + r]);
+                        }
+                    }
+                }
+                for r in 0..blocks.ecc_len {
+                    for b in 0..blocks.count {
+                        expected.push(codewords[blocks.data_len + b * blocks.ecc_len + r]);
+                    }
+                }
+                assert_eq!(expected.len(), total);
+                let mut stream = BitStream::new(&codewords, blocks);
+                // Taken in uneven pieces, and 16 bytes past the end.
+                let mut got = std::vec::Vec::new();
+                let mut bits = 0u64;
+                let mut held = 0;
+                let mut k = 0u32;
+                while got.len() < total + 16 {
+                    let n = [1, 8, 56, 13, 3, 40][(k % 6) as usize];
+                    k += 1;
+                    let taken = stream.take(n) >> (64 - n);
+                    bits = bits << n | taken;
+                    held += n;
+                    while held >= 8 {
+                        got.push((bits >> (held - 8)) as u8);
+                        held -= 8;
+                        bits &= (1u64 << held) - 1;
+                    }
+                }
+                assert_eq!(got[..total], expected[..], "V{v} {ecc:?}");
+                assert!(got[total..].iter().all(|&b| b == 0), "V{v} {ecc:?}");
             }
         }
     }
