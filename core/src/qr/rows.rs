@@ -235,17 +235,12 @@ fn exchange_block(
     for (k, slot) in (0..64usize).zip(block.iter_mut()) {
         // As in `load_block`: no wrap.
         let y = bi.wrapping_mul(64).wrapping_add(k);
-        if y >= width {
-            *slot = 0;
-            continue;
-        }
-        let start = y.wrapping_mul(pitch).wrapping_add(offset);
-        if let Some(bytes) = image.get_mut(start..start.wrapping_add(8)) {
-            let mut old = [0u8; 8];
-            old.copy_from_slice(bytes);
-            bytes.copy_from_slice(&slot.to_be_bytes());
-            *slot = u64::from_be_bytes(old);
-        }
+        *slot = if y < width {
+            let start = y.wrapping_mul(pitch).wrapping_add(offset);
+            replace_word(image, start, *slot, u64::MAX).unwrap_or(0)
+        } else {
+            0
+        };
     }
 }
 
@@ -268,16 +263,24 @@ fn store_block(
             break;
         }
         let start = y.wrapping_mul(pitch).wrapping_add(offset);
-        match image.get_mut(start..start.wrapping_add(8)) {
-            Some(bytes) => {
-                let mut old = [0u8; 8];
-                old.copy_from_slice(bytes);
-                let merged = value & keep | u64::from_be_bytes(old) & !keep;
-                bytes.copy_from_slice(&merged.to_be_bytes());
-            }
-            None => store_u64(image, pitch, y, bj, value),
+        if replace_word(image, start, value, keep).is_none() {
+            // The image's last bytes.
+            store_u64(image, pitch, y, bj, value);
         }
     }
+}
+
+/// Writes the bits `keep` of `value` into the big-endian word at byte
+/// `start`, the others as they were, and returns the word that was there;
+/// `None`, writing nothing, when the image ends before the word does.
+#[inline(always)]
+fn replace_word(image: &mut [u8], start: usize, value: u64, keep: u64) -> Option<u64> {
+    let bytes = image.get_mut(start..start.wrapping_add(8))?;
+    let mut old = [0u8; 8];
+    old.copy_from_slice(bytes);
+    let old = u64::from_be_bytes(old);
+    bytes.copy_from_slice(&(value & keep | old & !keep).to_be_bytes());
+    Some(old)
 }
 
 /// Transposes a 64×64 bit block: bit `63 - j` of `a[i]` moves to bit
@@ -290,7 +293,7 @@ fn store_block(
 /// block, the top-right `J`×`J` block with the bottom-left one (see
 /// [`swap_round`]). (Hacker's Delight, section 7–3.)
 #[inline]
-pub(crate) fn transpose64(a: &mut [u64; 64]) {
+fn transpose64(a: &mut [u64; 64]) {
     swap_round::<32>(a, 0x0000_0000_ffff_ffff);
     swap_round::<16>(a, 0x0000_ffff_0000_ffff);
     swap_round::<8>(a, 0x00ff_00ff_00ff_00ff);
