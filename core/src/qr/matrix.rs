@@ -253,22 +253,22 @@ impl FunctionMap {
 ///
 /// The interleaved order reads the codewords in rows: row `r` takes
 /// codeword `r` of each block that has one. In a row, the offset of each
-/// block's codeword is the previous one's plus `stride`, plus 1 past the
-/// short blocks (`long_from`), whose data is a codeword shorter.
+/// block's codeword is the previous one's plus `stride`, plus 1 after a
+/// long block, whose data is a codeword longer. The long blocks come last,
+/// so a codeword read with fewer than `long` left after it is in one.
 struct BitStream<'a> {
     codewords: &'a [u8],
     blocks: Blocks,
     /// Offset of the next codeword.
     offset: usize,
-    /// Its block.
-    block: usize,
     /// Codewords left in the current row, the next included.
     left: usize,
     /// The current row: data rows `0..=short_data`, then error correction
     /// rows.
     row: usize,
     stride: usize,
-    long_from: usize,
+    /// Long blocks among those the current row reads at `stride`.
+    long: usize,
     /// Bits not yet taken, at the top of the word.
     bits: u64,
     available: u32,
@@ -280,11 +280,10 @@ impl<'a> BitStream<'a> {
             codewords,
             blocks,
             offset: 0,
-            block: 0,
             left: blocks.count,
             row: 0,
             stride: blocks.short_data,
-            long_from: blocks.short_count,
+            long: blocks.count.wrapping_sub(blocks.short_count),
             bits: 0,
             available: 0,
         }
@@ -300,26 +299,23 @@ impl<'a> BitStream<'a> {
         self.row = self.row.wrapping_add(1);
         if self.row < b.short_data {
             self.offset = self.row;
-            self.block = 0;
             self.left = b.count;
             return;
         }
+        // From here on every step is a whole stride.
+        self.long = 0;
         if self.row == b.short_data && b.short_count < b.count {
             // The last data row: the long blocks only.
-            self.block = b.short_count;
             self.offset = b.data_start(b.short_count).wrapping_add(b.short_data);
             self.left = b.count.wrapping_sub(b.short_count);
             self.stride = b.short_data.wrapping_add(1);
-            self.long_from = usize::MAX;
             return;
         }
         if self.row <= b.short_data {
             self.row = b.short_data.wrapping_add(1);
         }
         let ecc_row = self.row.wrapping_sub(b.short_data).wrapping_sub(1);
-        self.block = 0;
         self.stride = b.ecc_len;
-        self.long_from = usize::MAX;
         if ecc_row < b.ecc_len {
             self.offset = b.data_len.wrapping_add(ecc_row);
             self.left = b.count;
@@ -351,11 +347,10 @@ impl<'a> BitStream<'a> {
             if self.left == 0 {
                 self.next_row();
             } else {
-                self.block = self.block.wrapping_add(1);
                 self.offset = self
                     .offset
                     .wrapping_add(self.stride)
-                    .wrapping_add(usize::from(self.block > self.long_from));
+                    .wrapping_add(usize::from(self.left < self.long));
             }
         }
         let out = self.bits & !u64::MAX.wrapping_shr(n);
