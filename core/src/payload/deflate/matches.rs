@@ -50,13 +50,40 @@ impl Source<'_> {
         byte.copied().unwrap_or(0)
     }
 
+    /// [`Source::byte`]; unless `DICT`, for a source without a dictionary,
+    /// with no test of which slice holds `pos`.
+    #[inline(always)]
+    fn byte_in<const DICT: bool>(&self, pos: usize) -> u8 {
+        if DICT {
+            self.byte(pos)
+        } else {
+            self.input.get(pos).copied().unwrap_or(0)
+        }
+    }
+
+    /// [`Source::match_len`]; unless `DICT`, for a source without a
+    /// dictionary.
+    #[inline(always)]
+    fn match_len_in<const DICT: bool>(&self, cand: usize, pos: usize, max: usize) -> usize {
+        if DICT {
+            return self.match_len(cand, pos, max);
+        }
+        let target = self
+            .input
+            .get(pos..)
+            .and_then(|t| t.get(..max))
+            .unwrap_or(&[]);
+        common(self.input.get(cand..).unwrap_or(&[]), target)
+    }
+
     /// Hash of the three bytes at `pos`; the caller ensures `pos + 3 <= len`.
+    /// `DICT` as for [`Source::byte_in`].
     #[inline]
-    fn hash(&self, pos: usize) -> usize {
+    fn hash<const DICT: bool>(&self, pos: usize) -> usize {
         // `pos + 3 <= len`: no wrap.
-        let v = u32::from(self.byte(pos))
-            | u32::from(self.byte(pos.wrapping_add(1))) << 8
-            | u32::from(self.byte(pos.wrapping_add(2))) << 16;
+        let v = u32::from(self.byte_in::<DICT>(pos))
+            | u32::from(self.byte_in::<DICT>(pos.wrapping_add(1))) << 8
+            | u32::from(self.byte_in::<DICT>(pos.wrapping_add(2))) << 16;
         (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
     }
 
@@ -127,10 +154,20 @@ impl Chains<'_, '_> {
     /// head of that chain (0 when the string is too short to hash).
     #[inline]
     pub(super) fn insert(&mut self, pos: usize) -> u16 {
+        if self.src.dict.is_empty() {
+            self.insert_in::<false>(pos)
+        } else {
+            self.insert_in::<true>(pos)
+        }
+    }
+
+    /// [`Chains::insert`]; `DICT` as for [`Source::byte_in`].
+    #[inline(always)]
+    fn insert_in<const DICT: bool>(&mut self, pos: usize) -> u16 {
         if pos.saturating_add(MIN_MATCH) > self.src.len() {
             return 0;
         }
-        let h = self.src.hash(pos);
+        let h = self.src.hash::<DICT>(pos);
         let old = self.head.get(h);
         self.prev.set(pos & WINDOW_MASK, old);
         self.head.set(h, pos as u16);
@@ -141,6 +178,9 @@ impl Chains<'_, '_> {
     /// string that matches longer than every nearer one and than
     /// `better_than`, nearest first, with lengths up to `max`. Tries at most
     /// `depth.chain` candidates.
+    ///
+    /// Most sources have no dictionary; their walk is compiled apart, with
+    /// no test of which slice holds a position at each step.
     #[inline]
     pub(super) fn matches(
         &mut self,
@@ -148,9 +188,26 @@ impl Chains<'_, '_> {
         better_than: usize,
         max: usize,
         depth: Depth,
+        found: impl FnMut(usize, usize),
+    ) {
+        if self.src.dict.is_empty() {
+            self.walk::<false>(pos, better_than, max, depth, found);
+        } else {
+            self.walk::<true>(pos, better_than, max, depth, found);
+        }
+    }
+
+    /// [`Chains::matches`]; `DICT` as for [`Source::byte_in`].
+    #[inline(always)]
+    fn walk<const DICT: bool>(
+        &mut self,
+        pos: usize,
+        better_than: usize,
+        max: usize,
+        depth: Depth,
         mut found: impl FnMut(usize, usize),
     ) {
-        let mut cand16 = self.insert(pos);
+        let mut cand16 = self.insert_in::<DICT>(pos);
         if pos.saturating_add(MIN_MATCH) > self.src.len() || max < MIN_MATCH {
             return;
         }
@@ -159,7 +216,7 @@ impl Chains<'_, '_> {
             return;
         }
         // The byte a longer match must have; `pos + max <= len`.
-        let mut next = self.src.byte(pos.wrapping_add(best_len));
+        let mut next = self.src.byte_in::<DICT>(pos.wrapping_add(best_len));
         let mut last_dist = 0;
         let mut left = depth.chain;
         while left > 0 {
@@ -172,8 +229,8 @@ impl Chains<'_, '_> {
             }
             last_dist = dist;
             let cand = pos - dist;
-            if self.src.byte(cand.wrapping_add(best_len)) == next {
-                let len = self.src.match_len(cand, pos, max);
+            if self.src.byte_in::<DICT>(cand.wrapping_add(best_len)) == next {
+                let len = self.src.match_len_in::<DICT>(cand, pos, max);
                 if len > best_len {
                     found(len, dist);
                     best_len = len;
@@ -183,7 +240,7 @@ impl Chains<'_, '_> {
                     if len >= depth.good {
                         left = left.min(depth.after_good);
                     }
-                    next = self.src.byte(pos.wrapping_add(best_len));
+                    next = self.src.byte_in::<DICT>(pos.wrapping_add(best_len));
                 }
             }
             cand16 = self.prev.get(cand & WINDOW_MASK);
@@ -214,5 +271,80 @@ impl Chains<'_, '_> {
         let mut best = (0, 0);
         self.matches(pos, better_than, max, depth, |len, dist| best = (len, dist));
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::workspace::{Workspace, WORKSPACE_LEN};
+    use super::*;
+    use std::format;
+    use std::vec;
+    use std::vec::Vec;
+
+    /// Text with repeats near and far, as a log has, a run longer than the
+    /// longest match, and an end that repeats earlier text, so that matches
+    /// stop at both limits.
+    fn text() -> Vec<u8> {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut out = Vec::new();
+        while out.len() < 9000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let line = format!(
+                "[{:6}] dev {:x}: reg {:04x}\n",
+                seed % 97,
+                seed % 7,
+                seed % 4099
+            );
+            out.extend_from_slice(line.as_bytes());
+        }
+        out.extend_from_slice(&[b'-'; 600]);
+        let end = out[out.len() - 1200..out.len() - 700].to_vec();
+        out.extend_from_slice(&end);
+        out
+    }
+
+    /// The matches of every position as the walk of `DICT` finds them.
+    fn all_matches<const DICT: bool>(src: &Source<'_>, depth: Depth) -> Vec<(usize, usize, usize)> {
+        let mut bytes = vec![0u8; WORKSPACE_LEN];
+        let work = Workspace::split(&mut bytes).unwrap();
+        let mut chains = Chains {
+            src,
+            head: work.head,
+            prev: work.prev,
+        };
+        let mut found = Vec::new();
+        for pos in 0..src.len() {
+            let max = (src.len() - pos).min(258);
+            chains.walk::<DICT>(pos, 0, max, depth, |len, dist| found.push((pos, len, dist)));
+        }
+        found
+    }
+
+    #[test]
+    fn the_walk_without_a_dictionary_finds_the_same_matches() {
+        let input = text();
+        let src = Source {
+            dict: &[],
+            input: &input,
+        };
+        for depth in [
+            Depth {
+                chain: 1024,
+                good: 5,
+                after_good: 64,
+            },
+            Depth {
+                chain: 4,
+                good: usize::MAX,
+                after_good: 0,
+            },
+        ] {
+            let general = all_matches::<true>(&src, depth);
+            assert!(general.len() > input.len() / 4, "{}", general.len());
+            assert_eq!(all_matches::<false>(&src, depth), general);
+        }
     }
 }
