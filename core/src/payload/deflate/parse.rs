@@ -204,7 +204,10 @@ fn optimal_parse(
             byte,
             0,
         );
-        let max = (n - j).min(MAX_MATCH);
+        // `j < n`, the loop's condition: no wrap. (With the chain walk
+        // compiled apart for sources without a dictionary, rustc 1.78's
+        // LLVM no longer sees that at the kernel's opt-level 2.)
+        let max = n.wrapping_sub(j).min(MAX_MATCH);
         let mut longest = MIN_MATCH - 1;
         chains.matches(pos, 0, max, OPT_DEPTH, |len, dist| {
             let dc = dist_code(dist as u16);
