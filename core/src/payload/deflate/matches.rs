@@ -42,42 +42,35 @@ impl Source<'_> {
 
     #[inline]
     pub(super) fn byte(&self, pos: usize) -> u8 {
-        let byte = if pos < self.dict.len() {
+        self.byte_in::<true>(pos)
+    }
+
+    /// The dictionary's length, or 0 unless `DICT`: a source whose walk
+    /// is compiled apart for having no dictionary (see
+    /// [`Chains::matches`]) knows it at compile time.
+    #[inline(always)]
+    fn dict_len<const DICT: bool>(&self) -> usize {
+        if DICT {
+            self.dict.len()
+        } else {
+            0
+        }
+    }
+
+    /// [`Source::byte`]; `DICT` as for [`Source::dict_len`].
+    #[inline(always)]
+    fn byte_in<const DICT: bool>(&self, pos: usize) -> u8 {
+        let d = self.dict_len::<DICT>();
+        let byte = if pos < d {
             self.dict.get(pos)
         } else {
-            self.input.get(pos - self.dict.len())
+            self.input.get(pos - d)
         };
         byte.copied().unwrap_or(0)
     }
 
-    /// [`Source::byte`]; unless `DICT`, for a source without a dictionary,
-    /// with no test of which slice holds `pos`.
-    #[inline(always)]
-    fn byte_in<const DICT: bool>(&self, pos: usize) -> u8 {
-        if DICT {
-            self.byte(pos)
-        } else {
-            self.input.get(pos).copied().unwrap_or(0)
-        }
-    }
-
-    /// [`Source::match_len`]; unless `DICT`, for a source without a
-    /// dictionary.
-    #[inline(always)]
-    fn match_len_in<const DICT: bool>(&self, cand: usize, pos: usize, max: usize) -> usize {
-        if DICT {
-            return self.match_len(cand, pos, max);
-        }
-        let target = self
-            .input
-            .get(pos..)
-            .and_then(|t| t.get(..max))
-            .unwrap_or(&[]);
-        common(self.input.get(cand..).unwrap_or(&[]), target)
-    }
-
     /// Hash of the three bytes at `pos`; the caller ensures `pos + 3 <= len`.
-    /// `DICT` as for [`Source::byte_in`].
+    /// `DICT` as for [`Source::dict_len`].
     #[inline]
     fn hash<const DICT: bool>(&self, pos: usize) -> usize {
         // `pos + 3 <= len`: no wrap.
@@ -88,10 +81,11 @@ impl Source<'_> {
     }
 
     /// Length of the common prefix of the strings at `cand` and `pos`, at
-    /// most `max`; `pos` is in the input and `cand < pos`.
-    #[inline]
-    fn match_len(&self, cand: usize, pos: usize, max: usize) -> usize {
-        let d = self.dict.len();
+    /// most `max`; `pos` is in the input and `cand < pos`. `DICT` as for
+    /// [`Source::dict_len`].
+    #[inline(always)]
+    fn match_len<const DICT: bool>(&self, cand: usize, pos: usize, max: usize) -> usize {
+        let d = self.dict_len::<DICT>();
         let target = self
             .input
             .get(pos.wrapping_sub(d)..)
@@ -161,7 +155,7 @@ impl Chains<'_, '_> {
         }
     }
 
-    /// [`Chains::insert`]; `DICT` as for [`Source::byte_in`].
+    /// [`Chains::insert`]; `DICT` as for [`Source::dict_len`].
     #[inline(always)]
     fn insert_in<const DICT: bool>(&mut self, pos: usize) -> u16 {
         if pos.saturating_add(MIN_MATCH) > self.src.len() {
@@ -197,7 +191,7 @@ impl Chains<'_, '_> {
         }
     }
 
-    /// [`Chains::matches`]; `DICT` as for [`Source::byte_in`].
+    /// [`Chains::matches`]; `DICT` as for [`Source::dict_len`].
     #[inline(always)]
     fn walk<const DICT: bool>(
         &mut self,
@@ -230,7 +224,7 @@ impl Chains<'_, '_> {
             last_dist = dist;
             let cand = pos - dist;
             if self.src.byte_in::<DICT>(cand.wrapping_add(best_len)) == next {
-                let len = self.src.match_len_in::<DICT>(cand, pos, max);
+                let len = self.src.match_len::<DICT>(cand, pos, max);
                 if len > best_len {
                     found(len, dist);
                     best_len = len;
