@@ -144,19 +144,25 @@ fn lens_to_costs(h: &mut Huffman<'_>) {
 /// `huff.codes` (literals, and every match length at the nearest distance
 /// that reaches it) into the symbols from `syms[base]` on, and returns how
 /// many there are. `base + end - start` must be at most [`BLOCK_LEN`].
+/// With `restart`, the hash chains are rebuilt first; without, they must
+/// hold what came before `start`, as an optimal parse ending there leaves
+/// them.
 fn optimal_parse(
     src: &Source<'_>,
     work: &mut Workspace<'_>,
     base: usize,
     start: usize,
     end: usize,
+    restart: bool,
 ) -> usize {
     let mut chains = Chains {
         src,
         head: work.head.reborrow(),
         prev: work.prev.reborrow(),
     };
-    chains.restart(start);
+    if restart {
+        chains.restart(start);
+    }
     let Huffman { codes, sort, .. } = &mut work.huff;
     let costs = &*codes;
     // The cost of each match length, by `length - 3`.
@@ -315,10 +321,12 @@ pub(super) fn parse(
         // The code lengths of the block just written.
         lens_to_costs(&mut work.huff);
     }
-    let mut n = optimal_parse(src, work, base, start, end);
+    // A later piece goes on with the chains the parse before left: it
+    // added every position before `start`.
+    let mut n = optimal_parse(src, work, base, start, end, first);
     for _ in 1..passes {
         set_costs(work, base.wrapping_add(n));
-        n = optimal_parse(src, work, base, start, end);
+        n = optimal_parse(src, work, base, start, end, true);
     }
     n
 }
