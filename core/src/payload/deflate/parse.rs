@@ -189,23 +189,30 @@ fn optimal_parse(
     debug_assert!(base + n <= BLOCK_LEN);
     // `ring[k % RING]` is the cheapest known cost of coding the first `k`
     // bytes, for `k` from the current position to one step ahead; the
-    // symbol that reaches `k` that way is `syms[base + k - 1]`.
+    // symbol that reaches `k` that way is `syms[base + k - 1]`. `slot` is
+    // `j % RING`.
     ring.fill(u32::MAX);
     ring.set(0, 0);
     let mut j = 0;
+    let mut slot = 0;
     while j < n {
         let pos = start.wrapping_add(j);
-        let here = ring.get(j % RING);
-        ring.set(j % RING, u32::MAX);
-        let mut relax = |k: usize, cost: u32, a: u8, dist: u16| {
-            if cost < ring.get(k % RING) {
-                ring.set(k % RING, cost);
-                syms.set(base.wrapping_add(k).wrapping_sub(1), (a, dist));
+        let here = ring.get(slot);
+        ring.set(slot, u32::MAX);
+        // Reaches `j + l` for `l` up to `MAX_MATCH`.
+        let mut relax = |l: usize, cost: u32, a: u8, dist: u16| {
+            let ahead = ring_ahead(slot, l);
+            if cost < ring.get(ahead) {
+                ring.set(ahead, cost);
+                syms.set(
+                    base.wrapping_add(j).wrapping_add(l).wrapping_sub(1),
+                    (a, dist),
+                );
             }
         };
         let byte = src.byte(pos);
         relax(
-            j.wrapping_add(1),
+            1,
             here.wrapping_add(u32::from(costs.ll.get(usize::from(byte)))),
             byte,
             0,
@@ -224,7 +231,7 @@ fn optimal_parse(
             for l in longest.wrapping_add(1)..=len {
                 let len_cost = u32::from(len_costs.get(l.wrapping_sub(MIN_MATCH)));
                 relax(
-                    j.wrapping_add(l),
+                    l,
                     here.wrapping_add(len_cost).wrapping_add(dist_cost),
                     l.wrapping_sub(MIN_MATCH) as u8,
                     dist as u16,
@@ -232,19 +239,35 @@ fn optimal_parse(
             }
             longest = len;
         });
-        if longest >= LONG_MATCH {
+        // Matches are at most `max <= MAX_MATCH` long.
+        let step = if longest >= LONG_MATCH {
             // Take a long match as it is: the positions inside it are only
             // added to the chains.
-            for k in j.wrapping_add(1)..j.wrapping_add(longest) {
-                chains.insert(start.wrapping_add(k));
-                ring.set(k % RING, u32::MAX);
+            for l in 1..longest {
+                chains.insert(pos.wrapping_add(l));
+                ring.set(ring_ahead(slot, l), u32::MAX);
             }
-            j = j.wrapping_add(longest);
+            longest
         } else {
-            j = j.wrapping_add(1);
-        }
+            1
+        };
+        j = j.wrapping_add(step);
+        slot = ring_ahead(slot, step);
     }
     follow_path(syms, base, n)
+}
+
+/// The ring slot `l` bytes after `slot`: `(slot + l) % RING` for `slot`
+/// below [`RING`] and `l` at most [`MAX_MATCH`], without a division.
+#[inline(always)]
+fn ring_ahead(slot: usize, l: usize) -> usize {
+    // Both below `RING`: the sum is below `2 * RING`, no wrap.
+    let k = slot.wrapping_add(l);
+    if k >= RING {
+        k.wrapping_sub(RING)
+    } else {
+        k
+    }
 }
 
 /// Turns the back pointers of [`optimal_parse`] (`syms[base + k - 1]`
