@@ -237,7 +237,9 @@ impl Chains<'_, '_> {
                     next = self.src.byte_in::<DICT>(pos.wrapping_add(best_len));
                 }
             }
-            cand16 = self.prev.get(cand & WINDOW_MASK);
+            // `cand` and `cand16` agree below bit 16, so in the slot: the
+            // load need not wait for the subtraction that gives `cand`.
+            cand16 = self.prev.get(usize::from(cand16) & WINDOW_MASK);
         }
     }
 
