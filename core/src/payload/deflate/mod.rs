@@ -286,6 +286,9 @@ fn write_blocks(
     let mut block_start = d;
     let mut base = 0;
     let mut start = d;
+    // The bits of `syms[..base]` as one block, when the piece before
+    // measured them.
+    let mut base_bits = None;
     // Positions are below `total` (see `Source::len`) and at least `d`;
     // `base` and `nsyms` count symbols of one block, at most `BLOCK_LEN`.
     // None of the sums and differences below wraps.
@@ -293,10 +296,17 @@ fn write_blocks(
         let end = start.wrapping_add(BLOCK_LEN.wrapping_sub(base)).min(total);
         let n = parse(src, work, base, start, end, start == d, best);
         let mut nsyms = base.wrapping_add(n);
+        // The bits of `syms[..nsyms]` as one block, once measured.
+        let mut nsyms_bits = None;
         if base > 0 {
             let one = block_bits(work, 0, nsyms);
-            let two = block_bits(work, 0, base).wrapping_add(block_bits(work, base, nsyms));
-            if two < one {
+            let before = match base_bits {
+                Some(bits) => bits,
+                None => block_bits(work, 0, base),
+            };
+            let piece = block_bits(work, base, nsyms);
+            nsyms_bits = Some(one);
+            if before.wrapping_add(piece) < one {
                 let raw = src
                     .input
                     .get(block_start.wrapping_sub(d)..start.wrapping_sub(d))
@@ -307,6 +317,7 @@ fn write_blocks(
                     work.syms.set(i, symbol);
                 }
                 nsyms = n;
+                nsyms_bits = Some(piece);
                 block_start = start;
             }
         }
@@ -322,8 +333,10 @@ fn write_blocks(
             }
             block_start = end;
             base = 0;
+            base_bits = None;
         } else {
             base = nsyms;
+            base_bits = nsyms_bits;
         }
         start = end;
     }
