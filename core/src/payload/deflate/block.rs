@@ -34,34 +34,41 @@ fn code_block(work: &mut Workspace<'_>, from: usize, to: usize, thorough: bool) 
     let (variants, rles) = if thorough {
         (CODE_VARIANTS.len(), 0..8)
     } else {
-        (1, 7..8)
+        (1, 0..0)
     };
 
     // Dynamic codes: the variant of the code lengths with the fewest bits,
-    // header included.
+    // header included, with all repeat codes.
     let mut best_variant = 0;
     let mut best_bits = usize::MAX;
+    let mut best_data = 0;
     for (i, &variant) in (0..CODE_VARIANTS.len()).zip(&CODE_VARIANTS).take(variants) {
         code_lengths(h, variant);
         let (entries, _, _) = rle_lengths(h, 7);
         let (_, header_bits) = code_length_code(h, entries);
         // Bit counts of one block, far below `usize::MAX` (see
         // `fixed_bits`): here and below, sums do not wrap.
-        let bits = header_bits.wrapping_add(data_bits(&h.freq, &h.lens));
+        let data = data_bits(&h.freq, &h.lens);
+        let bits = header_bits.wrapping_add(data);
         if bits < best_bits {
             best_bits = bits;
             best_variant = i;
+            best_data = data;
         }
     }
-    code_lengths(
-        h,
-        CODE_VARIANTS
-            .get(best_variant)
-            .copied()
-            .unwrap_or((15, 15, false)),
-    );
+    // `huff` holds the lengths of the last variant tried.
+    if best_variant != variants.wrapping_sub(1) {
+        code_lengths(
+            h,
+            CODE_VARIANTS
+                .get(best_variant)
+                .copied()
+                .unwrap_or((15, 15, false)),
+        );
+    }
     // The repeat codes that give the shortest header: using them all is
-    // not always best, as each one used needs a code of its own.
+    // not always best, as each one used needs a code of its own. (Unless
+    // `thorough`, only all of them, measured above.)
     let mut best_rle = 7;
     let mut best_bits = usize::MAX;
     for rle in rles {
@@ -74,9 +81,7 @@ fn code_block(work: &mut Workspace<'_>, from: usize, to: usize, thorough: bool) 
     }
     let (entries, hlit, hdist) = rle_lengths(h, best_rle);
     let (hclen, header_bits) = code_length_code(h, entries);
-    let dynamic = header_bits
-        .wrapping_add(3)
-        .wrapping_add(data_bits(&h.freq, &h.lens));
+    let dynamic = header_bits.wrapping_add(3).wrapping_add(best_data);
 
     Coded {
         dynamic,
