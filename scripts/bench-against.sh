@@ -26,13 +26,17 @@ log="$corpus/12-arm64-pine64-full-boot-vfs-root-panic.log"
 hash=$(git -C "$PANICQR_ROOT" rev-parse --short=12 "$rev^{commit}")
 
 dir="$PANICQR_CACHE/bench-against-$PANICQR_CHECKOUT"
-rm -rf "$dir/old" "$dir/src"
-mkdir -p "$dir/old" "$dir/src"
-git -C "$PANICQR_ROOT" archive "$hash" core | tar -x -C "$dir/old"
+# A folder per commit: the extracted files carry the commit's time, so
+# cargo would take a build of another commit's sources at the same path
+# as up to date.
+old="old-$hash"
+rm -rf "$dir/$old" "$dir/src"
+mkdir -p "$dir/$old" "$dir/src"
+git -C "$PANICQR_ROOT" archive "$hash" core | tar -x -C "$dir/$old"
 # A package of its own name, outside the workspace.
 sed -i -e 's/^name = "panicqr"$/name = "panicqr-old"/' \
-    -e '/\.workspace = true$/d' "$dir/old/core/Cargo.toml"
-sed -i '/^\[package\]$/a edition = "2021"' "$dir/old/core/Cargo.toml"
+    -e '/\.workspace = true$/d' "$dir/$old/core/Cargo.toml"
+sed -i '/^\[package\]$/a edition = "2021"' "$dir/$old/core/Cargo.toml"
 cp "$PANICQR_ROOT/scripts/bench-against/main.rs" "$dir/src/main.rs"
 cat > "$dir/Cargo.toml" <<TOML
 [package]
@@ -43,7 +47,7 @@ publish = false
 
 [dependencies]
 new = { path = "$PANICQR_ROOT/core", package = "panicqr" }
-old = { path = "old/core", package = "panicqr-old" }
+old = { path = "$old/core", package = "panicqr-old" }
 
 [profile.release]
 opt-level = 2
