@@ -274,13 +274,14 @@ fn scan_word<const SCALED: bool>(d: u64, after_first: u64) -> Scan {
     // row, `fall` each pair of dark modules followed by two light ones, so
     // `six & fall` the end of each maximal dark run of 6 or more with two
     // light modules after it. A unit of 2 then needs a run of exactly 6 with
-    // light, light, dark, dark before it (`fall` 8 modules back), a unit of
-    // 3 or more a run of 9 or more (`six` 3 modules back); the exact check
-    // does the rest.
+    // light, light, dark, dark before it (`fall` 8 modules back) and dark,
+    // dark after its two light modules, a unit of 3 or more a run of 9 or
+    // more (`six` 3 modules back) and a third light module after it; the
+    // exact check does the rest.
     let scaled = if SCALED {
         let six = pair & ((pair & pair2) >> 2);
         let fall = pair & !(next | (d << 2));
-        six & fall & ((fall >> 8) | (six >> 3))
+        six & fall & ((fall >> 8 & d << 3 & d << 4) | (six >> 3 & !(d << 3)))
     } else {
         0
     };
