@@ -555,15 +555,30 @@ fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u3
     scores
 }
 
-/// Returns the dark format modules of `bits` on line `line` (a row when
-/// `along_x`), which only the first 9 and the last 8 lines hold.
+/// Returns line `line` (a row when `along_x`, else a column) of the code
+/// under `mask` with format bits `format`, given its [`masked`] parts.
 #[inline(always)]
-fn format_on(width: usize, bits: u32, line: usize, along_x: bool) -> Row {
-    if line <= 8 || line.saturating_add(8) >= width {
-        format_line(width, bits, line, along_x)
+fn masked_line(
+    base: &Guarded,
+    data: &Guarded,
+    width: usize,
+    line: usize,
+    mask: usize,
+    format: u32,
+    along_x: bool,
+) -> Guarded {
+    let patterns = if along_x {
+        &GUARDED_ROWS
     } else {
-        [0; 3]
-    }
+        &GUARDED_COLUMNS
+    };
+    // Only the first 9 and the last 8 lines hold format modules.
+    let formats = if line <= 8 || line.saturating_add(8) >= width {
+        guarded(&format_line(width, format, line, along_x))
+    } else {
+        [0; 4]
+    };
+    masked(base, data, &patterns[mask & 7][line % 12], &formats)
 }
 
 /// Returns row `y` of an image that holds the placed codewords, with the
@@ -605,17 +620,11 @@ fn row_penalties(
     let mut above = [[0u64; 4]; 8];
     for y in 0..width {
         let (base, data) = row_parts(image, pitch, map, y, &inside);
-        let edge = y <= 8 || y.saturating_add(8) >= width;
         // N2 counts from the second row on.
         let blocks_owned = if y > 0 { OWNED } else { 0 };
         let mut candidates = 0u8;
         for mask in 0..8 {
-            let formats = if edge {
-                guarded(&format_on(width, format[mask], y, true))
-            } else {
-                [0; 4]
-            };
-            let row = masked(&base, &data, &GUARDED_ROWS[mask][y % 12], &formats);
+            let row = masked_line(&base, &data, width, y, mask, format[mask], true);
             let mut run_sums = 0u64;
             let mut block_sums = 0u64;
             let mut dark_sums = 0u64;
@@ -653,25 +662,6 @@ fn row_penalties(
     }
 }
 
-/// Returns column `x` of the code under `mask`, given its [`masked`] parts.
-#[inline(always)]
-fn column_line(
-    base: &Guarded,
-    data: &Guarded,
-    format: u32,
-    width: usize,
-    x: usize,
-    mask: usize,
-    edge: bool,
-) -> Guarded {
-    let formats = if edge {
-        guarded(&format_on(width, format, x, false))
-    } else {
-        [0; 4]
-    };
-    masked(base, data, &GUARDED_COLUMNS[mask & 7][x % 12], &formats)
-}
-
 /// Adds the column penalties of each mask to `scores`: N1 and N3, on an
 /// image transposed, whose rows are the code's columns.
 #[inline(never)]
@@ -695,10 +685,9 @@ fn column_penalties(
             data[i] = !function[i] & inside[i];
         }
         let (base, data) = (guarded(&base), guarded(&data));
-        let edge = x <= 8 || x.saturating_add(8) >= width;
         let mut lines = [[0u64; 4]; 8];
         for (mask, line) in lines.iter_mut().enumerate() {
-            *line = column_line(&base, &data, format[mask], width, x, mask, edge);
+            *line = masked_line(&base, &data, width, x, mask, format[mask], false);
         }
         let mut candidates = [0u64; 8];
         for mask in 0..8 {
@@ -738,12 +727,10 @@ fn best_of(scores: &[u32; 8]) -> u8 {
 fn row_scaled_points(image: &[u8], pitch: usize, map: &FunctionMap, format: u32, mask: u8) -> u32 {
     let width = map.width();
     let inside = span(0, width);
-    let patterns = &GUARDED_ROWS[usize::from(mask & 7)];
     let mut n3 = 0u32;
     for y in 0..width {
         let (base, data) = row_parts(image, pitch, map, y, &inside);
-        let formats = guarded(&format_on(width, format, y, true));
-        let row = masked(&base, &data, &patterns[y % 12], &formats);
+        let row = masked_line(&base, &data, width, y, usize::from(mask), format, true);
         let mut scaled = [0u64; 4];
         for w in 0..4 {
             scaled[w] = scan_word::<true>(row[w], 0).scaled;
@@ -812,6 +799,13 @@ mod tests {
         result as u32
     }
 
+    /// Steps a 64-bit xorshift generator.
+    fn xorshift64(seed: &mut u64) {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+    }
+
     fn line(pattern: &str) -> Row {
         let mut row = [0u64; 3];
         for (x, c) in pattern.chars().enumerate() {
@@ -847,9 +841,7 @@ mod tests {
     fn line_penalty_matches_run_based_reference() {
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for round in 0..crate::test_size(20_000, 300) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            xorshift64(&mut seed);
             let width = 21 + (round % 157);
             // Bias towards long runs so that scaled patterns appear.
             let mut pattern = std::string::String::new();
@@ -1077,9 +1069,7 @@ mod tests {
     fn guarded_words_hold_the_whole_line() {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..crate::test_size(1000, 20) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            xorshift64(&mut seed);
             let line = [seed, seed.rotate_left(21), seed.rotate_left(42)];
             let words = guarded(&line);
             assert_eq!(unguarded(&words), line);
