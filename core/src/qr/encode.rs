@@ -226,11 +226,12 @@ impl DataCodewords {
         let mask = match self.mask {
             Some(mask) => {
                 transpose_in_place(image, pitch, width);
+                mask::apply(image, pitch, &map, mask);
                 mask
             }
+            // Leaves the image under the mask it chooses.
             None => mask::choose(image, pitch, &map, self.ecc),
         };
-        mask::apply(image, pitch, &map, mask);
         format::place_format(image, pitch, width, self.ecc, mask.number());
         if self.polarity == Polarity::LightIsSet {
             let inside = span(0, width);

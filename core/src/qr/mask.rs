@@ -96,11 +96,36 @@ const fn pattern_table(transposed: bool) -> [[Row; 12]; 8] {
 static ROWS: [[Row; 12]; 8] = pattern_table(false);
 
 /// Applies `mask` to the data modules of an image that holds only the
-/// placed codewords, and sets the dark function modules.
+/// placed codewords, and sets the dark function modules. Kept out of line,
+/// so that [`choose`] does not take its frame.
+#[inline(never)]
 pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mask) {
+    apply_rows::<false>(image, pitch, map, mask.0, 0);
+}
+
+/// [`apply_rows`] that counts, kept out of line: its frame and the column
+/// pass's are never on the stack together.
+#[inline(never)]
+fn apply_counting(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: u8, format: u32) -> u32 {
+    apply_rows::<true>(image, pitch, map, mask, format)
+}
+
+/// [`apply`]; with `SCALED`, it also returns the points of the finder-like
+/// patterns of units 2 and more along the rows of the code under the mask,
+/// with format bits `format`, counted on the rows as they are stored: what
+/// [`penalties`] leaves out of the rows' scores.
+#[inline(always)]
+fn apply_rows<const SCALED: bool>(
+    image: &mut [u8],
+    pitch: usize,
+    map: &FunctionMap,
+    mask: u8,
+    format: u32,
+) -> u32 {
     let width = map.width();
     let inside = span(0, width);
-    let patterns = &ROWS[usize::from(mask.0 & 7)];
+    let patterns = &ROWS[usize::from(mask & 7)];
+    let mut n3 = 0u32;
     for y in 0..width {
         let (function, dark) = map.row(y);
         let mut row = load_row(image, pitch, y);
@@ -109,7 +134,12 @@ pub(crate) fn apply(image: &mut [u8], pitch: usize, map: &FunctionMap, mask: Mas
             row[i] = (row[i] ^ (pattern[i] & !function[i] & inside[i])) | dark[i];
         }
         store_row(image, pitch, y, &row);
+        if SCALED {
+            // At most a few patterns a row.
+            n3 = n3.wrapping_add(row_scaled_patterns(&row, width, y, format));
+        }
     }
+    n3.wrapping_mul(40)
 }
 
 /// A line in four overlapping words, each scanned on its own. Word `w`
@@ -490,11 +520,11 @@ fn dark_run_before(d: &Row, end: usize) -> usize {
     len
 }
 
-/// Returns the mask automatic selection picks for an image that holds only
-/// the placed codewords (function modules light), transposed, as
-/// [`place_columns`] leaves it: the lowest score, ties to the lowest
-/// number, as the reference picks. On return the image holds the rows (see
-/// [`penalties`]).
+/// Chooses the mask of an image that holds only the placed codewords
+/// (function modules light), transposed, as [`place_columns`] leaves it:
+/// the lowest score, ties to the lowest number, as the reference picks.
+/// On return the image holds the rows under that mask, as [`apply`] leaves
+/// them.
 ///
 /// [`place_columns`]: crate::qr::matrix::place_columns
 pub(crate) fn choose(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> Mask {
@@ -502,29 +532,41 @@ pub(crate) fn choose(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc
     // Each bound lacks the rows' finder-like patterns of units 2 and more,
     // 40 points each. They are rare in a masked code, but looking for them
     // is a good part of the row pass (docs/mask-selection.md); so they are
-    // counted for the mask with the lowest bound, and then only for a mask
-    // whose bound is below the lowest score so far, or level with it at a
-    // lower number: no other can win.
+    // counted for the mask with the lowest bound, as it is applied, and
+    // then only for a mask whose bound is below the lowest score so far, or
+    // level with it at a lower number: no other can win.
     let mut best = best_of(&bounds);
-    let row_scaled = |mask: u8| row_scaled_points(image, pitch, map, format_bits(ecc, mask), mask);
+    let format = |mask: u8| format_bits(ecc, mask);
+    let scaled = apply_counting(image, pitch, map, best, format(best));
     // `best_of` returns 0 to 7; the mask shows the compiler so.
-    let mut lowest = bounds[usize::from(best & 7)].wrapping_add(row_scaled(best));
+    let mut lowest = bounds[usize::from(best & 7)].wrapping_add(scaled);
+    let (first, mut applied) = (best, best);
     for (mask, &bound) in (0..8u8).zip(&bounds) {
-        if mask != best && (bound < lowest || bound == lowest && mask < best) {
+        if mask != first && (bound < lowest || bound == lowest && mask < best) {
+            // Rare. Applying a mask again restores the placed codewords (the
+            // dark function modules stay set); this one is counted as it is
+            // applied.
+            apply(image, pitch, map, Mask(applied & 7));
+            let scaled = apply_counting(image, pitch, map, mask, format(mask));
+            applied = mask;
             // A score is a few hundred thousand at most: no wrap.
-            let score = bound.wrapping_add(row_scaled(mask));
+            let score = bound.wrapping_add(scaled);
             if score < lowest || score == lowest && mask < best {
                 best = mask;
                 lowest = score;
             }
         }
     }
+    if applied != best {
+        apply(image, pitch, map, Mask(applied & 7));
+        apply(image, pitch, map, Mask(best & 7));
+    }
     Mask(best & 7)
 }
 
 /// Returns the penalty score of each mask for an image placed as
 /// [`choose`] takes it, but for the finder-like patterns of units 2 and
-/// more along rows, which [`row_scaled_points`] counts: a lower bound of
+/// more along rows, which [`apply_rows`] counts: a lower bound of
 /// each score. The columns are scored first, then the image is transposed
 /// in place, and then its rows are scored: on return it holds the rows.
 fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u32; 8] {
@@ -719,29 +761,29 @@ fn best_of(scores: &[u32; 8]) -> u8 {
     best
 }
 
-/// Returns the points of the finder-like patterns of units 2 and more along
-/// the rows of the code under mask `mask`, with format bits `format`, for
-/// an image that holds the placed codewords as rows: what [`penalties`]
-/// leaves out of the rows' scores.
-#[inline(never)]
-fn row_scaled_points(image: &[u8], pitch: usize, map: &FunctionMap, format: u32, mask: u8) -> u32 {
-    let width = map.width();
-    let inside = span(0, width);
-    let mut n3 = 0u32;
-    for y in 0..width {
-        let (base, data) = row_parts(image, pitch, map, y, &inside);
-        let row = masked_line(&base, &data, width, y, usize::from(mask), format, true);
-        let mut scaled = [0u64; 4];
-        for w in 0..4 {
-            scaled[w] = scan_word::<true>(row[w], 0).scaled;
-        }
-        let scaled = unguarded(&scaled);
-        if scaled[0] | scaled[1] | scaled[2] != 0 {
-            // At most a few patterns a row.
-            n3 = n3.wrapping_add(scaled_patterns_at(&unguarded(&row), &scaled));
+/// Returns the finder-like patterns of units 2 and more along row `y` of a
+/// masked code, `row`, with the dark modules of format bits `format` added.
+#[inline(always)]
+fn row_scaled_patterns(row: &Row, width: usize, y: usize, format: u32) -> u32 {
+    let mut line = *row;
+    // Only the first 9 and the last 8 rows hold format modules.
+    if y <= 8 || y.saturating_add(8) >= width {
+        let formats = format_line(width, format, y, true);
+        for i in 0..3 {
+            line[i] |= formats[i];
         }
     }
-    n3.wrapping_mul(40)
+    let words = guarded(&line);
+    let mut scaled = [0u64; 4];
+    for w in 0..4 {
+        scaled[w] = scan_word::<true>(words[w], 0).scaled;
+    }
+    let scaled = unguarded(&scaled);
+    if scaled[0] | scaled[1] | scaled[2] != 0 {
+        scaled_patterns_at(&line, &scaled)
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]
@@ -922,11 +964,14 @@ mod tests {
         for mask in 0..8u8 {
             let format = format_bits(Ecc::Medium, mask);
             let m = usize::from(mask);
-            scores[m] = bounds[m] + row_scaled_points(&image, pitch, &map, format, mask);
+            let mut masked = image.clone();
+            scores[m] = bounds[m] + apply_counting(&mut masked, pitch, &map, mask, format);
         }
         let choice = choose(&mut chosen, pitch, &map, Ecc::Medium);
-        assert_eq!(chosen, image, "{what}");
         assert_eq!(choice.number(), best_of(&scores), "{what}");
+        let mut masked = image.clone();
+        apply(&mut masked, pitch, &map, choice);
+        assert_eq!(chosen, masked, "{what}");
         assert_eq!(
             scores,
             naive_scores(&image, pitch, &map),
@@ -1062,6 +1107,10 @@ mod tests {
             assert_ne!(best_of(&bounds), best_of(&scores), "seed {seed0}");
             let choice = choose(&mut chosen, pitch, &map, Ecc::Medium);
             assert_eq!(choice.number(), best_of(&scores), "seed {seed0}");
+            // The mask applied first lost: the image holds the winner's.
+            let mut masked = image.clone();
+            apply(&mut masked, pitch, &map, choice);
+            assert_eq!(chosen, masked, "seed {seed0}");
         }
     }
 
