@@ -346,15 +346,17 @@ fn scan_line<const SCALED: bool>(line: &Guarded, after_first: &Guarded) -> (u64,
 /// of line.
 #[inline(never)]
 fn finder_points<const SCALED: bool>(line: &Guarded) -> u32 {
-    let mut n3 = 0u32;
+    let mut sides = 0u64;
     let mut scaled = [0u64; 4];
     for w in 0..4 {
         let scan = scan_word::<SCALED>(line[w], 0);
-        n3 = n3
-            .wrapping_add(sparse_count(scan.unit1_before & OWNED))
-            .wrapping_add(sparse_count(scan.unit1_after & OWNED));
+        // Each byte sums at most 4 × 2 × 8: no carry out of it.
+        sides = sides
+            .wrapping_add(byte_counts(scan.unit1_before & OWNED))
+            .wrapping_add(byte_counts(scan.unit1_after & OWNED));
         scaled[w] = scan.scaled & OWNED;
     }
+    let mut n3 = bytes_sum(sides);
     if SCALED && scaled[0] | scaled[1] | scaled[2] | scaled[3] != 0 {
         n3 = n3.wrapping_add(scaled_patterns_at(&unguarded(line), &unguarded(&scaled)));
     }
@@ -462,19 +464,6 @@ fn scaled_finder_patterns_in_window(line: &Row, end: isize, n: u32) -> u32 {
     let light = |from, len| bits & run(from, len) == 0;
     u32::from(light(0, 4 * n) && light(11 * n, n))
         + u32::from(light(3 * n, n) && light(11 * n, 4 * n))
-}
-
-/// Returns the set bits of a word that has few: one step for each.
-#[inline(always)]
-fn sparse_count(word: u64) -> u32 {
-    let mut n = 0u32;
-    let mut bits = word;
-    while bits != 0 {
-        // At most 64 steps.
-        n = n.wrapping_add(1);
-        bits &= bits.wrapping_sub(1);
-    }
-    n
 }
 
 /// Counts the scaled finder-like patterns around the dark runs that end at
