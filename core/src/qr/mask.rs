@@ -586,6 +586,13 @@ fn penalties(image: &mut [u8], pitch: usize, map: &FunctionMap, ecc: Ecc) -> [u3
     scores
 }
 
+/// Returns whether line `line` of a code `width` modules wide may hold
+/// format modules: only the first 9 rows and columns and the last 8 do.
+#[inline(always)]
+fn holds_format(width: usize, line: usize) -> bool {
+    line <= 8 || line.saturating_add(8) >= width
+}
+
 /// Returns line `line` (a row when `along_x`, else a column) of the code
 /// under `mask` with format bits `format`, given its [`masked`] parts.
 #[inline(always)]
@@ -603,8 +610,7 @@ fn masked_line(
     } else {
         &GUARDED_COLUMNS
     };
-    // Only the first 9 and the last 8 lines hold format modules.
-    let formats = if line <= 8 || line.saturating_add(8) >= width {
+    let formats = if holds_format(width, line) {
         guarded(&format_line(width, format, line, along_x))
     } else {
         [0; 4]
@@ -755,8 +761,7 @@ fn best_of(scores: &[u32; 8]) -> u8 {
 #[inline(always)]
 fn row_scaled_patterns(row: &Row, width: usize, y: usize, format: u32) -> u32 {
     let mut line = *row;
-    // Only the first 9 and the last 8 rows hold format modules.
-    if y <= 8 || y.saturating_add(8) >= width {
+    if holds_format(width, y) {
         let formats = format_line(width, format, y, true);
         for i in 0..3 {
             line[i] |= formats[i];
